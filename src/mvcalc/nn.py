@@ -1,0 +1,686 @@
+"""A small feed-forward neural network trained by the multivariate chain rule.
+
+This is the course's backpropagation assignment made into a tool. The notation follows the course:
+layer ``l`` holds a weight matrix ``W(l)`` of shape ``(n_l, n_{l-1})`` and a bias column ``b(l)``
+of shape ``(n_l, 1)``; the data are stored column-wise, so the input ``a(0) = x`` has shape
+``(n_0, N)`` for ``N`` training examples and the output ``a(L)`` has shape ``(n_L, N)``::
+
+    z(l) = W(l) a(l-1) + b(l)          a(l) = σ(z(l))          C = ||a(L) - y||² / N
+
+The backward pass in :meth:`Network.jacobians` is written line by line as the chain-rule factors
+
+    ∂C/∂a(L) = 2 (a(L) - y) / N,   ∂a/∂z = σ'(z),   ∂z/∂a(l-1) = W(l),   ∂z/∂W(l) = a(l-1),
+    ∂z/∂b(l) = 1,
+
+so each line of code can be read against an equation of the course.
+
+Speed comes from doing each of those things once: all parameters live in one flat vector (the
+lists ``weights`` and ``biases`` are views into it), every intermediate array is preallocated, and
+one training step is one forward pass, one backward pass and one vectorised update.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, SupportsIndex, overload
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from mvcalc._progress import Progress
+from mvcalc._validate import finite_float, generator, nonnegative_int, positive_float
+from mvcalc.results import GradientCheck, TrainingHistory
+
+__all__ = ["ACTIVATIONS", "Activation", "ForwardPass", "Network"]
+
+FloatArray = NDArray[np.float64]
+
+
+# --------------------------------------------------------------------------------------------
+# Activation functions σ and their derivatives σ'. Each writes into a preallocated ``out``.
+# The derivative receives both z and a = σ(z), so that it can use whichever is cheaper.
+# --------------------------------------------------------------------------------------------
+
+
+def _sigmoid(z: FloatArray, out: FloatArray) -> None:
+    # σ(z) = 1 / (1 + exp(-z))
+    np.negative(z, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+
+
+def _sigmoid_prime(z: FloatArray, a: FloatArray, out: FloatArray) -> None:
+    # σ'(z) = σ(z) (1 - σ(z)) = a (1 - a)
+    np.subtract(1.0, a, out=out)
+    out *= a
+
+
+def _tanh(z: FloatArray, out: FloatArray) -> None:
+    # σ(z) = tanh(z)
+    np.tanh(z, out=out)
+
+
+def _tanh_prime(z: FloatArray, a: FloatArray, out: FloatArray) -> None:
+    # σ'(z) = 1 - tanh²(z) = 1 - a²
+    np.multiply(a, a, out=out)
+    np.subtract(1.0, out, out=out)
+
+
+def _relu(z: FloatArray, out: FloatArray) -> None:
+    # σ(z) = max(z, 0)
+    np.maximum(z, 0.0, out=out)
+
+
+def _relu_prime(z: FloatArray, a: FloatArray, out: FloatArray) -> None:
+    # σ'(z) = 1 where z > 0, else 0 (the subgradient 0 is taken at z = 0)
+    np.greater(z, 0.0, out=out, casting="unsafe")
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function σ with its derivative σ', both writing into preallocated arrays."""
+
+    name: str
+    function: Callable[[FloatArray, FloatArray], None]
+    derivative: Callable[[FloatArray, FloatArray, FloatArray], None]
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_prime),
+    "tanh": Activation("tanh", _tanh, _tanh_prime),
+    "relu": Activation("relu", _relu, _relu_prime),
+}
+
+
+class ForwardPass(NamedTuple):
+    """Every weighted sum and activation of a forward pass, indexed by layer.
+
+    ``a[l]`` is a(l) for l = 0..L, with ``a[0] = x``. ``z[l]`` is z(l) for l = 1..L; layer 0 has no
+    weighted sum, so ``z[0]`` is x as well, which keeps ``z[l]`` and ``a[l]`` on the same index.
+    """
+
+    z: list[FloatArray]
+    a: list[FloatArray]
+
+
+class _ParameterList(Sequence[FloatArray]):
+    """The live weights (or biases) of a network: views into its flat parameter vector.
+
+    Reading an item gives the array itself, so in-place changes (``net.weights[0][:] = 0``)
+    change the network. Assigning an item copies the new values into place after checking
+    the shape, so ``net.weights[0] = W`` changes the network too.
+    """
+
+    def __init__(self, arrays: list[FloatArray], kind: str) -> None:
+        self._arrays = arrays
+        self._kind = kind
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> FloatArray: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[FloatArray]: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> FloatArray | list[FloatArray]:
+        return self._arrays[index]
+
+    def __setitem__(self, index: SupportsIndex, value: ArrayLike) -> None:
+        target = self._arrays[index]
+        new = np.asarray(value, dtype=np.float64)
+        if new.shape != target.shape:
+            raise ValueError(
+                f"{self._kind}[{int(index)}] must have shape {target.shape}, got {new.shape}"
+            )
+        if not np.all(np.isfinite(new)):
+            raise ValueError(f"{self._kind}[{int(index)}] must be finite")
+        target[...] = new
+
+    def __len__(self) -> int:
+        return len(self._arrays)
+
+    def __iter__(self) -> Iterator[FloatArray]:
+        return iter(self._arrays)
+
+    def __repr__(self) -> str:
+        return f"[{', '.join(repr(a) for a in self._arrays)}]"
+
+
+class _Workspace:
+    """Preallocated arrays for N examples: every z(l), a(l) and the backward-pass buffers."""
+
+    def __init__(self, sizes: Sequence[int], n: int) -> None:
+        self.n = n
+        self.z = [np.empty((k, n)) for k in sizes]
+        self.a = [np.empty((k, n)) for k in sizes]
+        self.da_dz = [np.empty((k, n)) for k in sizes]
+        self.dC_dz = [np.empty((k, n)) for k in sizes]
+        self.dC_da = [np.empty((k, n)) for k in sizes]
+        # ∂z/∂b = 1: summing ∂C/∂z over the N examples is a product with a column of ones.
+        self.ones = np.ones((n, 1))
+
+
+class Network:
+    """A fully connected feed-forward network, trained by backpropagation.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths ``[n0, n1, ..., nL]``: ``n0`` inputs, ``nL`` outputs, at least two layers.
+    activation : {"sigmoid", "tanh", "relu"}, optional
+        The activation σ used in every layer (the course uses the sigmoid, the default).
+    seed : int or numpy.random.Generator, optional
+        Seeds the initialisation. As in the course, every weight and bias is drawn from a
+        standard normal distribution and divided by 2.
+
+    Attributes
+    ----------
+    sizes : tuple of int
+        The layer widths.
+    weights, biases : sequence of ndarray
+        ``weights[l-1]`` is W(l) with shape ``(n_l, n_{l-1})`` and ``biases[l-1]`` is b(l) with
+        shape ``(n_l, 1)``. They are the live parameters: changing them changes the network.
+    activation : str
+        The name of the activation function.
+
+    Notes
+    -----
+    With σ applied element-wise, the network computes
+
+    .. math:: a^{(l)} = σ(z^{(l)}), \\quad z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)},
+              \\quad C = \\frac{1}{N} \\lVert a^{(L)} - y \\rVert^2 .
+
+    References
+    ----------
+    .. [1] M. P. Deisenroth, A. A. Faisal, C. S. Ong, *Mathematics for Machine Learning*,
+       Cambridge University Press, 2020, §5.6 (backpropagation).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import mvcalc as mc
+    >>> net = mc.Network([1, 6, 7, 2], seed=0)
+    >>> x, y = mc.datasets.heart_curve()
+    >>> net(x).shape
+    (2, 100)
+    >>> dW, db = net.jacobians(x, y)
+    >>> [w.shape for w in dW]
+    [(6, 1), (7, 6), (2, 7)]
+    >>> net.gradient_check(x, y).ok
+    True
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        *,
+        activation: str = "sigmoid",
+        seed: int | np.random.Generator | None = None,
+    ) -> None:
+        self.sizes = _validate_sizes(sizes)
+        if not isinstance(activation, str):
+            raise TypeError(f"activation must be a string, got {type(activation).__name__}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        self.activation = activation
+        self._sigma = ACTIVATIONS[activation]
+        rng = generator(seed, "seed")
+
+        # All parameters in one flat vector θ = (W1, b1, W2, b2, ...); weights and biases are views.
+        shapes: list[tuple[int, int]] = []
+        for n_prev, n in zip(self.sizes[:-1], self.sizes[1:], strict=True):
+            shapes += [(n, n_prev), (n, 1)]
+        self._shapes = shapes
+        self._theta: FloatArray = np.empty(sum(r * c for r, c in shapes))
+        views = _split(self._theta, shapes)
+        self._W, self._b = views[0::2], views[1::2]
+        self.weights = _ParameterList(self._W, "weights")
+        self.biases = _ParameterList(self._b, "biases")
+        # The course's initialisation: standard normal / 2, layer by layer, W then b.
+        for view in views:
+            view[...] = rng.standard_normal(view.shape) / 2
+        # Which parameter array (W1, b1, W2, ...) each element of θ belongs to.
+        self._owner = np.repeat(np.arange(len(shapes)), [r * c for r, c in shapes])
+        self._workspaces: dict[int, _Workspace] = {}
+
+    # ----------------------------------------------------------------------------------------
+    @property
+    def n_layers(self) -> int:
+        """The number of weight layers L (the input layer is not counted)."""
+        return len(self.sizes) - 1
+
+    @property
+    def n_parameters(self) -> int:
+        """The total number of weights and biases."""
+        return int(self._theta.size)
+
+    def __repr__(self) -> str:
+        return f"Network({list(self.sizes)}, activation={self.activation!r})"
+
+    # ----------------------------------------------------------------------------------------
+    def _workspace(self, n: int) -> _Workspace:
+        ws = self._workspaces.get(n)
+        if ws is None:
+            if len(self._workspaces) >= 4:  # bounded: keep the most recent few batch sizes
+                self._workspaces.pop(next(iter(self._workspaces)))
+            ws = self._workspaces[n] = _Workspace(self.sizes, n)
+        return ws
+
+    def _forward(self, x: FloatArray, ws: _Workspace) -> FloatArray:
+        """The forward pass into the workspace; returns a(L)."""
+        z, a, W, b, sigma = ws.z, ws.a, self._W, self._b, self._sigma.function
+        a[0] = x
+        for l in range(1, len(self.sizes)):
+            # z(l) = W(l) a(l-1) + b(l)
+            np.matmul(W[l - 1], a[l - 1], out=z[l])
+            z[l] += b[l - 1]
+            # a(l) = σ(z(l))
+            sigma(z[l], a[l])
+        return a[-1]
+
+    def _backward(
+        self, y: FloatArray, ws: _Workspace, dW: list[FloatArray], db: list[FloatArray]
+    ) -> None:
+        """The backward pass after :meth:`_forward`: writes ∂C/∂W(l), ∂C/∂b(l) into dW, db."""
+        z, a, da_dz, dC_dz, dC_da = ws.z, ws.a, ws.da_dz, ws.dC_dz, ws.dC_da
+        L = len(self.sizes) - 1
+        # ∂C/∂a(L) = 2 (a(L) - y) / N
+        np.subtract(a[L], y, out=dC_da[L])
+        dC_da[L] *= 2.0 / ws.n
+        for l in range(L, 0, -1):
+            # ∂a/∂z = σ'(z(l))
+            self._sigma.derivative(z[l], a[l], da_dz[l])
+            # ∂C/∂z(l) = ∂C/∂a(l) ∂a/∂z
+            np.multiply(dC_da[l], da_dz[l], out=dC_dz[l])
+            # ∂C/∂W(l) = ∂C/∂z(l) ∂z/∂W(l),    with ∂z/∂W(l) = a(l-1)
+            np.matmul(dC_dz[l], a[l - 1].T, out=dW[l - 1])
+            # ∂C/∂b(l) = ∂C/∂z(l) ∂z/∂b(l),    with ∂z/∂b(l) = 1, summed over the examples
+            np.matmul(dC_dz[l], ws.ones, out=db[l - 1])
+            if l > 1:
+                # ∂C/∂a(l-1) = ∂z/∂a(l-1)ᵀ ∂C/∂z(l),    with ∂z/∂a(l-1) = W(l)
+                np.matmul(self._W[l - 1].T, dC_dz[l], out=dC_da[l - 1])
+
+    @staticmethod
+    def _cost(a_L: FloatArray, y: FloatArray, ws: _Workspace) -> float:
+        # C = ||a(L) - y||² / N
+        r = np.subtract(a_L, y, out=ws.dC_da[-1]).ravel()
+        return float(np.dot(r, r)) / ws.n
+
+    # ----------------------------------------------------------------------------------------
+    def forward(self, x: ArrayLike) -> ForwardPass:
+        """Run the network on ``x`` and return every weighted sum z(l) and activation a(l).
+
+        Parameters
+        ----------
+        x : array_like, shape (n0, N)
+            N inputs, one per column.
+
+        Returns
+        -------
+        ForwardPass
+            ``(z, a)``: lists indexed by layer, ``a[0] = x`` and ``a[L]`` the output
+            (``z[0]`` is also x, since layer 0 has no weighted sum).
+
+        Examples
+        --------
+        >>> import mvcalc as mc
+        >>> net = mc.Network([1, 3, 2], seed=1)
+        >>> z, a = net.forward([[0.0, 0.5, 1.0]])
+        >>> [arr.shape for arr in a]
+        [(1, 3), (3, 3), (2, 3)]
+        >>> bool(((a[-1] > 0) & (a[-1] < 1)).all())  # a sigmoid output lies in (0, 1)
+        True
+        """
+        xa = self._check_x(x)
+        ws = _Workspace(self.sizes, xa.shape[1])  # fresh arrays: the caller keeps them
+        with np.errstate(over="ignore"):
+            self._forward(xa.copy(), ws)
+        ws.z[0] = ws.a[0]
+        return ForwardPass(z=ws.z, a=ws.a)
+
+    def __call__(self, x: ArrayLike) -> FloatArray:
+        """The network's output a(L) for inputs ``x`` of shape ``(n0, N)``.
+
+        Examples
+        --------
+        >>> import mvcalc as mc
+        >>> mc.Network([2, 4, 1], seed=0)([[0.0, 1.0], [1.0, 0.0]]).shape
+        (1, 2)
+        """
+        return self.forward(x).a[-1]
+
+    def cost(self, x: ArrayLike, y: ArrayLike) -> float:
+        """The cost C = ||a(L) − y||² / N of the network on the data ``(x, y)``.
+
+        Parameters
+        ----------
+        x : array_like, shape (n0, N)
+        y : array_like, shape (nL, N)
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import mvcalc as mc
+        >>> net = mc.Network([1, 2], seed=0)
+        >>> x = np.array([[0.0, 1.0]])
+        >>> y = net(x)
+        >>> net.cost(x, y)
+        0.0
+        """
+        xa, ya = self._check_xy(x, y)
+        ws = self._workspace(xa.shape[1])
+        with np.errstate(over="ignore"):
+            return self._cost(self._forward(xa, ws), ya, ws)
+
+    def jacobians(self, x: ArrayLike, y: ArrayLike) -> tuple[list[FloatArray], list[FloatArray]]:
+        """The Jacobians ∂C/∂W(l) and ∂C/∂b(l) of the cost, for every layer.
+
+        One forward pass and one backward pass (backpropagation) give them all.
+
+        Parameters
+        ----------
+        x : array_like, shape (n0, N)
+        y : array_like, shape (nL, N)
+
+        Returns
+        -------
+        dW, db : list of ndarray
+            Shaped like ``weights`` and ``biases``: ``dW[l-1]`` is ∂C/∂W(l).
+
+        Notes
+        -----
+        With δ(l) = ∂C/∂z(l), the chain rule gives
+
+        .. math:: δ^{(L)} = \\frac{2}{N}(a^{(L)} - y) \\odot σ'(z^{(L)}), \\quad
+                  δ^{(l-1)} = (W^{(l)\\top} δ^{(l)}) \\odot σ'(z^{(l-1)}),
+
+        .. math:: \\frac{∂C}{∂W^{(l)}} = δ^{(l)} a^{(l-1)\\top}, \\quad
+                  \\frac{∂C}{∂b^{(l)}} = δ^{(l)} \\mathbf{1}.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import mvcalc as mc
+        >>> net = mc.Network([1, 1], seed=0)   # a single sigmoid neuron
+        >>> x, y = np.array([[1.0]]), np.array([[0.0]])
+        >>> dW, db = net.jacobians(x, y)
+        >>> a = net(x)[0, 0]
+        >>> bool(np.isclose(db[0][0, 0], 2 * a * a * (1 - a)))  # 2(a − y) σ'(z) · 1
+        True
+        """
+        xa, ya = self._check_xy(x, y)
+        ws = self._workspace(xa.shape[1])
+        grad = np.empty_like(self._theta)  # fresh: the caller keeps the result
+        views = _split(grad, self._shapes)
+        dW, db = views[0::2], views[1::2]
+        with np.errstate(over="ignore"):
+            self._forward(xa, ws)
+            self._backward(ya, ws, dW, db)
+        return dW, db
+
+    def gradient_check(
+        self, x: ArrayLike, y: ArrayLike, *, h: float = 1e-6, rtol: float = 1e-5
+    ) -> GradientCheck:
+        """Compare :meth:`jacobians` with central differences of the cost.
+
+        Each parameter θᵢ is nudged by ±h and ∂C/∂θᵢ ≈ (C(θ + h eᵢ) − C(θ − h eᵢ)) / 2h.
+
+        Parameters
+        ----------
+        x : array_like, shape (n0, N)
+        y : array_like, shape (nL, N)
+        h : float, optional
+            The finite-difference step.
+        rtol : float, optional
+            The check passes when every difference is within ``rtol`` of the largest
+            Jacobian entry (plus a few times the truncation and round-off error).
+
+        Returns
+        -------
+        GradientCheck
+            ``analytic`` and ``numeric`` as flat vectors (W1, b1, W2, b2, ...),
+            ``max_abs_error``, ``max_rel_error`` and ``ok``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import mvcalc as mc
+        >>> net = mc.Network([2, 3, 1], activation="tanh", seed=0)
+        >>> rng = np.random.default_rng(0)
+        >>> x, y = rng.normal(size=(2, 5)), rng.normal(size=(1, 5))
+        >>> check = net.gradient_check(x, y)
+        >>> check.ok, check.max_abs_error < 1e-8
+        (True, True)
+        """
+        xa, ya = self._check_xy(x, y)
+        h = positive_float(h, "h")
+        rtol = positive_float(rtol, "rtol")
+        dW, db = self.jacobians(xa, ya)
+        analytic = np.concatenate([g.ravel() for pair in zip(dW, db, strict=True) for g in pair])
+        numeric = np.empty_like(analytic)
+        ws = self._workspace(xa.shape[1])
+        theta = self._theta
+        with np.errstate(over="ignore"):
+            for i in range(theta.size):
+                saved = theta[i]
+                theta[i] = saved + h
+                c_plus = self._cost(self._forward(xa, ws), ya, ws)
+                theta[i] = saved - h
+                c_minus = self._cost(self._forward(xa, ws), ya, ws)
+                theta[i] = saved
+                numeric[i] = (c_plus - c_minus) / (2 * h)
+        diff = np.abs(analytic - numeric)
+        scale = max(float(np.max(np.abs(analytic), initial=0.0)), 1e-300)
+        c0 = self.cost(xa, ya)
+        # Round-off in a central difference is about eps·C/h; allow a generous multiple of it.
+        tolerance = rtol * scale + 100 * np.finfo(float).eps * max(c0, 1.0) / h
+        return GradientCheck(
+            analytic=analytic,
+            numeric=numeric,
+            max_abs_error=float(diff.max(initial=0.0)),
+            max_rel_error=float(diff.max(initial=0.0)) / scale,
+            ok=bool(np.all(diff <= tolerance)),
+        )
+
+    # ----------------------------------------------------------------------------------------
+    def train(
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        *,
+        iterations: int = 10000,
+        aggression: float = 7.0,
+        noise: float = 1.0,
+        seed: int | np.random.Generator | None = None,
+        record_every: int = 100,
+        progress: bool = False,
+    ) -> TrainingHistory:
+        """Train by the course's stochastic steepest descent.
+
+        Each step computes every Jacobian J by backpropagation, multiplies each parameter's
+        Jacobian by its own random factor ``(1 + noise · ξ)`` with ξ ~ N(0, 1), and moves the
+        parameter by ``−aggression`` times that.
+
+        Parameters
+        ----------
+        x : array_like, shape (n0, N)
+        y : array_like, shape (nL, N)
+        iterations : int, optional
+            The number of steps (0 is allowed and records the starting point).
+        aggression : float, optional
+            The step-size multiplier (the course's name for the learning rate).
+        noise : float, optional
+            The spread of the random factor; 0 gives plain steepest descent.
+        seed : int or numpy.random.Generator, optional
+            Seeds the noise.
+        record_every : int, optional
+            Record the cost and the network's output every this many steps (and at the end).
+        progress : bool, optional
+            Show a progress bar on standard error when it is a terminal.
+
+        Returns
+        -------
+        TrainingHistory
+            ``steps``, ``cost`` and ``outputs`` at each recorded step, ``initial_cost``,
+            ``final_cost``, ``iterations`` done, ``seconds``, ``converged`` (False if training
+            had to stop) and ``message``.
+
+        Notes
+        -----
+        If the cost becomes non-finite, training stops, the parameters are put back to the last
+        step whose cost was finite, and ``converged`` is False with a message saying so.
+
+        Examples
+        --------
+        >>> import mvcalc as mc
+        >>> x, y = mc.datasets.heart_curve()
+        >>> net = mc.Network([1, 6, 7, 2], seed=0)
+        >>> history = net.train(x, y, iterations=2000, seed=0, record_every=500)
+        >>> history.steps.tolist()
+        [0, 500, 1000, 1500, 2000]
+        >>> bool(history.final_cost < history.initial_cost)
+        True
+        """
+        xa, ya = self._check_xy(x, y)
+        iterations = nonnegative_int(iterations, "iterations")
+        record_every = nonnegative_int(record_every, "record_every")
+        if record_every == 0:
+            raise ValueError("record_every must be a positive integer, got 0")
+        aggression = finite_float(aggression, "aggression")
+        noise = finite_float(noise, "noise")
+        rng = generator(seed, "seed")
+
+        ws = self._workspace(xa.shape[1])
+        theta, owner = self._theta, self._owner
+        grad = np.empty_like(theta)
+        views = _split(grad, self._shapes)
+        dW, db = views[0::2], views[1::2]
+        previous = theta.copy()  # θ of the last step whose cost was finite
+        xi = np.empty(len(self._shapes))  # one random number per parameter array
+        step = np.empty_like(theta)
+
+        steps: list[int] = []
+        costs: list[float] = []
+        outputs: list[FloatArray] = []
+        bar = Progress(iterations, "training", enabled=progress)
+        message = f"completed {iterations} iterations"
+        converged = True
+        k = 0
+        start = time.perf_counter()
+        with np.errstate(over="ignore", invalid="ignore"):
+            while True:
+                a_L = self._forward(xa, ws)
+                cost = self._cost(a_L, ya, ws)
+                if not math.isfinite(cost):
+                    theta[...] = previous
+                    converged = False
+                    message = (
+                        f"stopped at step {k}: the cost became non-finite ({cost}); "
+                        f"parameters kept from step {k - 1}, the last with a finite cost"
+                    )
+                    k -= 1
+                    break
+                if k % record_every == 0 or k == iterations:
+                    steps.append(k)
+                    costs.append(cost)
+                    outputs.append(a_L.copy())
+                    bar.update(k, f"cost {cost:.4g}")
+                if k == iterations:
+                    break
+                previous[...] = theta
+                self._backward(ya, ws, dW, db)
+                # J ← J (1 + noise ξ) for each parameter array;  θ ← θ − aggression J
+                rng.standard_normal(out=xi)
+                xi *= noise
+                xi += 1.0
+                xi *= aggression
+                np.take(xi, owner, out=step)
+                step *= grad
+                theta -= step
+                k += 1
+        seconds = time.perf_counter() - start
+        bar.close()
+        if not converged and (not steps or steps[-1] != k):
+            a_L = self._forward(xa, ws)
+            steps.append(k)
+            costs.append(self._cost(a_L, ya, ws))
+            outputs.append(a_L.copy())
+        return TrainingHistory(
+            steps=np.array(steps, dtype=np.int64),
+            cost=np.array(costs),
+            outputs=outputs,
+            x=xa.copy(),
+            y=ya.copy(),
+            iterations=k,
+            seconds=seconds,
+            converged=converged,
+            message=message,
+        )
+
+    # ----------------------------------------------------------------------------------------
+    def _check_x(self, x: ArrayLike, name: str = "x") -> FloatArray:
+        xa = _as_float_2d(x, name)
+        if xa.shape[0] != self.sizes[0]:
+            raise ValueError(
+                f"{name} must have shape (n0, N) = ({self.sizes[0]}, N) for this network, "
+                f"got {xa.shape}"
+            )
+        return xa
+
+    def _check_xy(self, x: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        xa = self._check_x(x)
+        ya = _as_float_2d(y, "y")
+        if ya.shape != (self.sizes[-1], xa.shape[1]):
+            raise ValueError(
+                f"y must have shape (nL, N) = ({self.sizes[-1]}, {xa.shape[1]}) to match x of "
+                f"shape {xa.shape}, got {ya.shape}"
+            )
+        return xa, ya
+
+
+# --------------------------------------------------------------------------------------------
+# Validation helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _split(flat: FloatArray, shapes: Sequence[tuple[int, int]]) -> list[FloatArray]:
+    """Views of consecutive pieces of ``flat`` with the given shapes."""
+    views, start = [], 0
+    for r, c in shapes:
+        views.append(flat[start : start + r * c].reshape(r, c))
+        start += r * c
+    return views
+
+
+def _validate_sizes(sizes: Any) -> tuple[int, ...]:
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray):
+        raise TypeError(f"sizes must be a sequence of layer widths, got {type(sizes).__name__}")
+    out = []
+    for i, s in enumerate(sizes):
+        if isinstance(s, bool) or not isinstance(s, int | np.integer):
+            raise TypeError(f"sizes[{i}] must be an integer, got {s!r}")
+        if s < 1:
+            raise ValueError(f"sizes[{i}] must be a positive layer width, got {s}")
+        out.append(int(s))
+    if len(out) < 2:
+        raise ValueError(f"sizes must list at least two layers (inputs and outputs), got {out}")
+    return tuple(out)
+
+
+def _as_float_2d(value: ArrayLike, name: str) -> FloatArray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}") from exc
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D with one example per column, got shape {arr.shape}")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} must hold at least one example (column), got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or infinity)")
+    return arr

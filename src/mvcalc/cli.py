@@ -171,12 +171,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Examples
     --------
-    >>> main(["--version"])
-    Traceback (most recent call last):
-    SystemExit: 0
+    >>> main(["backprop", "--iterations", "-1"])  # the error goes to stderr as one line
+    2
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error already reported
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         status: int = args.run(args)
     except (UsageError, ValueError, TypeError) as exc:

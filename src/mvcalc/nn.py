@@ -577,8 +577,11 @@ class Network:
                 a_L = self._forward(xa, ws)
                 cost = self._cost(a_L, ya, ws)
                 if not math.isfinite(cost):
-                    theta[...] = previous
                     converged = False
+                    if k == 0:
+                        message = f"the cost is {cost} at the starting parameters; nothing changed"
+                        break
+                    theta[...] = previous
                     message = (
                         f"stopped at step {k}: the cost became non-finite ({cost}); "
                         f"parameters kept from step {k - 1}, the last with a finite cost"
@@ -603,13 +606,13 @@ class Network:
                 step *= grad
                 theta -= step
                 k += 1
-        seconds = time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            if not steps or steps[-1] != k:  # stopped early: record where the parameters are
+                a_L = self._forward(xa, ws)
+                steps.append(k)
+                costs.append(self._cost(a_L, ya, ws))
+                outputs.append(a_L.copy())
         bar.close()
-        if not converged and (not steps or steps[-1] != k):
-            a_L = self._forward(xa, ws)
-            steps.append(k)
-            costs.append(self._cost(a_L, ya, ws))
-            outputs.append(a_L.copy())
         return TrainingHistory(
             steps=np.array(steps, dtype=np.int64),
             cost=np.array(costs),

@@ -273,7 +273,7 @@ class Network:
         a[0] = x
         for l in range(1, len(self.sizes)):
             # z(l) = W(l) a(l-1) + b(l)
-            np.matmul(W[l - 1], a[l - 1], out=z[l])
+            np.dot(W[l - 1], a[l - 1], out=z[l])
             z[l] += b[l - 1]
             # a(l) = σ(z(l))
             sigma(z[l], a[l])
@@ -294,12 +294,12 @@ class Network:
             # ∂C/∂z(l) = ∂C/∂a(l) ∂a/∂z
             np.multiply(dC_da[l], da_dz[l], out=dC_dz[l])
             # ∂C/∂W(l) = ∂C/∂z(l) ∂z/∂W(l),    with ∂z/∂W(l) = a(l-1)
-            np.matmul(dC_dz[l], a[l - 1].T, out=dW[l - 1])
+            np.dot(dC_dz[l], a[l - 1].T, out=dW[l - 1])
             # ∂C/∂b(l) = ∂C/∂z(l) ∂z/∂b(l),    with ∂z/∂b(l) = 1, summed over the examples
-            np.matmul(dC_dz[l], ws.ones, out=db[l - 1])
+            np.dot(dC_dz[l], ws.ones, out=db[l - 1])
             if l > 1:
                 # ∂C/∂a(l-1) = ∂z/∂a(l-1)ᵀ ∂C/∂z(l),    with ∂z/∂a(l-1) = W(l)
-                np.matmul(self._W[l - 1].T, dC_dz[l], out=dC_da[l - 1])
+                np.dot(self._W[l - 1].T, dC_dz[l], out=dC_da[l - 1])
 
     @staticmethod
     def _cost(a_L: FloatArray, y: FloatArray, ws: _Workspace) -> float:
@@ -553,16 +553,16 @@ class Network:
             raise ValueError("record_every must be a positive integer, got 0")
         aggression = finite_float(aggression, "aggression")
         noise = finite_float(noise, "noise")
+        if noise < 0:
+            raise ValueError(f"noise must be non-negative, got {noise}")
         rng = generator(seed, "seed")
 
         ws = self._workspace(xa.shape[1])
-        theta, owner = self._theta, self._owner
+        theta, owner, n_arrays = self._theta, self._owner, len(self._shapes)
         grad = np.empty_like(theta)
         views = _split(grad, self._shapes)
         dW, db = views[0::2], views[1::2]
         previous = theta.copy()  # θ of the last step whose cost was finite
-        xi = np.empty(len(self._shapes))  # one random number per parameter array
-        step = np.empty_like(theta)
 
         steps: list[int] = []
         costs: list[float] = []
@@ -597,12 +597,10 @@ class Network:
                     break
                 previous[...] = theta
                 self._backward(ya, ws, dW, db)
-                # J ← J (1 + noise ξ) for each parameter array;  θ ← θ − aggression J
-                rng.standard_normal(out=xi)
-                xi *= noise
-                xi += 1.0
-                xi *= aggression
-                np.take(xi, owner, out=step)
+                # J ← J (1 + noise ξ), one ξ ~ N(0, 1) per parameter array;  θ ← θ − aggression J
+                # (drawn as aggression (1 + noise ξ) ~ N(aggression, |aggression| noise))
+                factor = rng.normal(aggression, abs(aggression) * noise, n_arrays)
+                step = factor[owner]  # each element of θ takes its array's factor
                 step *= grad
                 theta -= step
                 k += 1

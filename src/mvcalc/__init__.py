@@ -10,17 +10,25 @@ Examples
 True
 """
 
-from mvcalc import datasets, plots
+from mvcalc import datasets, plots, regression
 from mvcalc.nn import Network
-from mvcalc.results import GradientCheck, TrainingHistory
+from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
+from mvcalc.results import FitResult, GradientCheck, LinearFit, TrainingHistory
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "FitResult",
     "GradientCheck",
+    "LinearFit",
     "Network",
     "TrainingHistory",
     "__version__",
+    "chi_squared",
     "datasets",
+    "fit",
+    "gaussian",
+    "linear_fit",
     "plots",
+    "regression",
 ]

@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 
 from mvcalc._validate import positive_int
 
-__all__ = ["heart_curve"]
+__all__ = ["heart_curve", "heights"]
 
 
 def heart_curve(n: int = 100) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -50,3 +50,52 @@ def heart_curve(n: int = 100) -> tuple[NDArray[np.float64], NDArray[np.float64]]
     Y = 13 * np.cos(s) - 5 * np.cos(2 * s) - 2 * np.cos(3 * s) - np.cos(4 * s)
     y = (np.vstack([X, Y]) / 20 + 1) / 2
     return t.reshape(1, n), y
+
+
+# The course's histogram of adult heights: relative frequencies of the 17 non-empty bins of width
+# 2.5 cm whose left edges are 160, 162.5, ..., 200 cm.
+_HEIGHT_FREQUENCIES = (0.031, 0.013, 0.023, 0.064, 0.065, 0.126, 0.132, 0.127, 0.113,
+                       0.091, 0.105, 0.050, 0.018, 0.018, 0.018, 0.001, 0.0)  # fmt: skip
+
+
+def heights() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The course's histogram of adult heights, as a probability density.
+
+    100 bins of width 2.5 cm with left edges 50, 52.5, ..., 297.5 cm. All are empty except the 17
+    whose left edges are 160, 162.5, ..., 200 cm, which hold the relative frequencies of the
+    course's data (0.031, 0.013, 0.023, 0.064, 0.065, 0.126, 0.132, 0.127, 0.113, 0.091, 0.105,
+    0.050, 0.018, 0.018, 0.018, 0.001, 0). The frequencies are normalised to unit area (divided
+    by their sum times the bin width), so the histogram can be compared with a probability
+    density such as :func:`mvcalc.gaussian`.
+
+    Returns
+    -------
+    x : ndarray, shape (100,)
+        Bin centres in cm (left edge + 1.25).
+    density : ndarray, shape (100,)
+        Probability density per cm.
+
+    Notes
+    -----
+    Source: the height-distribution assignment of Imperial College London's *Mathematics for
+    Machine Learning: Multivariate Calculus* course (Coursera); the frequencies are the
+    assignment's histogram, rounded to three decimals as it gives them. The zero padding from 50 cm to 300 cm is the course's too: it puts the data on a
+    wide, regular grid, so that a fit starting far from the data (μ = 155 cm) still sees the
+    empty bins where the model must fall to zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import mvcalc as mc
+    >>> x, density = mc.datasets.heights()
+    >>> x[:3], float(x[-1])
+    (array([51.25, 53.75, 56.25]), 298.75)
+    >>> float(np.sum(density) * 2.5)   # unit area
+    1.0
+    """
+    left = 50 + 2.5 * np.arange(100, dtype=np.float64)
+    frequency = np.zeros(100)
+    first = int((160 - 50) / 2.5)
+    frequency[first : first + len(_HEIGHT_FREQUENCIES)] = _HEIGHT_FREQUENCIES
+    density: NDArray[np.float64] = frequency / (frequency.sum() * 2.5)
+    return left + 1.25, density

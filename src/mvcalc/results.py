@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["GradientCheck", "TrainingHistory"]
+__all__ = ["FitResult", "GradientCheck", "LinearFit", "TrainingHistory"]
 
 
 @dataclass(frozen=True)
@@ -85,3 +85,80 @@ class GradientCheck:
     max_abs_error: float
     max_rel_error: float
     ok: bool
+
+
+@dataclass(frozen=True)
+class LinearFit:
+    """A straight line y = slope · x + intercept fitted by (weighted) least squares.
+
+    Attributes
+    ----------
+    slope, intercept : float
+        The best-fit line.
+    slope_error, intercept_error : float
+        Their standard errors (``inf`` when they cannot be estimated).
+    chi2 : float
+        χ² = Σ ((y − line) / σ)² at the fit (σ = 1 when no sigma was given).
+    r_squared : float
+        The coefficient of determination, 1 − SS_res / SS_tot (weighted when sigma is given).
+    covariance : ndarray, shape (2, 2)
+        The covariance of (slope, intercept).
+    dof : int
+        Degrees of freedom, N − 2.
+    """
+
+    slope: float
+    intercept: float
+    slope_error: float
+    intercept_error: float
+    chi2: float
+    r_squared: float
+    covariance: NDArray[np.float64] = field(repr=False)
+    dof: int
+
+    @property
+    def reduced_chi2(self) -> float:
+        """χ² / (N − 2), or ``nan`` with no degrees of freedom."""
+        return self.chi2 / self.dof if self.dof > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """A non-linear least-squares fit (:func:`mvcalc.fit`).
+
+    Attributes
+    ----------
+    params : ndarray
+        The fitted parameters.
+    errors : ndarray
+        Their standard errors, ``sqrt(diag(covariance))``.
+    covariance : ndarray
+        As :func:`scipy.optimize.curve_fit` gives it: ``inv(JᵀWJ)`` when sigma is given
+        (absolute), scaled by the reduced χ² when it is not; ``inf`` when it cannot be estimated.
+    chi2 : float
+        χ² at ``params``.
+    path : ndarray, shape (nit + 1, n_params)
+        Every iterate; ``path[0]`` is p0.
+    nit : int
+        Iterations (accepted steps).
+    converged : bool
+        Whether a convergence test was met.
+    message : str
+        Why the method stopped.
+    method : str
+        The method used.
+    nfev, njev : int
+        Model and Jacobian evaluations (central differences count as model evaluations).
+    """
+
+    params: NDArray[np.float64]
+    errors: NDArray[np.float64]
+    covariance: NDArray[np.float64] = field(repr=False)
+    chi2: float
+    path: NDArray[np.float64] = field(repr=False)
+    nit: int
+    converged: bool
+    message: str
+    method: str = ""
+    nfev: int = 0
+    njev: int = 0

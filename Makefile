@@ -25,6 +25,7 @@ $(BENCH_STAMP): $(STAMP)
 demo: $(STAMP)
 	@mkdir -p out
 	$(BIN)/mvcalc backprop --out out/backprop.png
+	$(BIN)/mvcalc heights --out-dir out
 
 ## lint: ruff (check + format) and mypy
 lint: $(STAMP)
@@ -39,6 +40,7 @@ test: lint
 ## bench: speed against peers, measured in one process
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_backprop.py
+	$(BIN)/python benchmarks/bench_fit.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -149,6 +149,202 @@ def _run_backprop(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# mvcalc heights
+# --------------------------------------------------------------------------------------------
+
+
+def _add_heights(sub: argparse._SubParsersAction[_Parser]) -> None:
+    from mvcalc.regression import METHODS
+
+    p = sub.add_parser(
+        "heights",
+        help="fit a Gaussian to the course's heights by descent on χ²",
+        description=(
+            "The course's second assignment: fit a Gaussian to the histogram of adult heights by "
+            "minimising χ², and draw the fit and the path across the χ² landscape."
+        ),
+    )
+    p.add_argument("--method", choices=METHODS, default="steepest-descent")
+    p.add_argument("--mu0", type=_finite_float, default=155.0, help="starting μ (default: 155)")
+    p.add_argument("--sigma0", type=_finite_float, default=6.0, help="starting σ (default: 6)")
+    p.add_argument(
+        "--aggression",
+        type=_finite_float,
+        default=None,
+        help="steepest descent's step multiplier (default: 2000, the course's)",
+    )
+    p.add_argument("--steps", type=_int_at_least(1), default=50, help="iteration limit")
+    p.add_argument("--out-dir", type=Path, default=Path("out"), help="where the figures go")
+    p.set_defaults(run=_run_heights)
+
+
+def _run_heights(args: argparse.Namespace) -> int:
+    from mvcalc import datasets, plots
+    from mvcalc.regression import fit, gaussian
+
+    if args.sigma0 == 0:
+        raise UsageError("argument --sigma0: must be non-zero")
+    aggression = args.aggression
+    if args.method == "steepest-descent" and aggression is None:
+        aggression = 2000.0
+    x, y = datasets.heights()
+    result = fit(
+        gaussian, x, y, [args.mu0, args.sigma0], method=args.method,
+        aggression=aggression, max_iter=args.steps,
+    )  # fmt: skip
+    print(f"method  {args.method}" + (f", aggression {aggression:g}" if aggression else ""))
+    print(f"{'step':>5}  {'μ':>12}  {'σ':>12}  {'χ²':>12}")
+    shown = sorted({0, 1, 2, *range(10, result.nit, 10), result.nit})
+    for k in shown:
+        mu, sigma = result.path[k]
+        print(f"{k:>5}  {mu:12.6f}  {sigma:12.6f}  {_chi2(x, y, mu, sigma):12.6g}")
+    mu_err, sigma_err = result.errors
+    print(f"result  μ = {result.params[0]:.4f} ± {mu_err:.2g} cm, "
+          f"σ = {result.params[1]:.4f} ± {sigma_err:.2g} cm, χ² = {result.chi2:.6g}")  # fmt: skip
+    print(f"        {result.message} ({result.nit} steps)")
+    title = f"Heights: μ = {result.params[0]:.2f} cm, σ = {result.params[1]:.2f} cm"
+    fig = plots.histogram_fit(x, y, gaussian, result.params, xlabel="height (cm)", title=title)
+    _save(fig, args.out_dir / "heights_fit.png")
+    _save(plots.chi2_contours(gaussian, x, y, result.path), args.out_dir / "heights_chi2.png")
+    return 0
+
+
+def _chi2(x: object, y: object, mu: float, sigma: float) -> float:
+    from mvcalc.regression import chi_squared, gaussian
+
+    return chi_squared(gaussian, [mu, sigma], x, y)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# mvcalc fit
+# --------------------------------------------------------------------------------------------
+
+
+def _add_fit(sub: argparse._SubParsersAction[_Parser]) -> None:
+    from mvcalc.regression import METHODS, NAMED_MODELS
+
+    p = sub.add_parser(
+        "fit",
+        help="fit a model to the columns of a CSV file",
+        description=(
+            "Fit a model to two columns of a CSV file (with a header row) by least squares; "
+            "print the parameters with their standard errors, χ² and reduced χ², and draw it. "
+            "Models: " + "; ".join(f"{m.name}: {m.formula}" for m in NAMED_MODELS.values())
+        ),
+    )
+    p.add_argument("data", type=Path, metavar="DATA.csv")
+    p.add_argument("--model", choices=list(NAMED_MODELS), required=True)
+    p.add_argument("--x-column", default="x", metavar="NAME", help="default: x")
+    p.add_argument("--y-column", default="y", metavar="NAME", help="default: y")
+    p.add_argument("--sigma-column", default=None, metavar="NAME", help="uncertainties of y")
+    p.add_argument(
+        "--p0",
+        nargs="+",
+        type=_number_list,
+        default=None,
+        metavar="V",
+        help="starting parameters (default: a guess from the data)",
+    )
+    p.add_argument("--method", choices=METHODS, default="levenberg-marquardt")
+    p.add_argument("--out", type=_figure_path, default=Path("fit.png"), help="figure file")
+    p.set_defaults(run=_run_fit)
+
+
+def _number_list(text: str) -> list[float]:
+    """One number, or several separated by commas."""
+    return [_finite_float(part) for part in text.split(",") if part.strip()]
+
+
+def _read_columns(path: Path, names: list[str]) -> list[list[float]]:
+    """The named columns of a CSV file with a header row, as floats (UsageError if not)."""
+    import csv
+
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {str(path)!r}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {str(path)!r}: {exc}") from None
+    except csv.Error as exc:
+        raise UsageError(f"{path}: not a valid CSV file: {exc}") from None
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise UsageError(f"{path}: the file is empty (expected a header row and data)")
+    header = [cell.strip() for cell in rows[0]]
+    indices = []
+    for name in names:
+        if name not in header:
+            raise UsageError(f"{path}: no column {name!r}; the columns are {', '.join(header)}")
+        indices.append(header.index(name))
+    columns: list[list[float]] = [[] for _ in names]
+    for line_no, row in enumerate(rows[1:], start=2):
+        for column, index, name in zip(columns, indices, names, strict=True):
+            cell = row[index].strip() if index < len(row) else ""
+            try:
+                value = float(cell)
+            except ValueError:
+                raise UsageError(
+                    f"{path}, line {line_no}, column {name!r}: {cell!r} is not a number"
+                ) from None
+            if value != value or value in (float("inf"), float("-inf")):
+                raise UsageError(f"{path}, line {line_no}, column {name!r}: {cell!r} is not finite")
+            column.append(value)
+    return columns
+
+
+def _run_fit(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from mvcalc import plots
+    from mvcalc.regression import NAMED_MODELS, fit
+
+    model = NAMED_MODELS[args.model]
+    names = [args.x_column, args.y_column]
+    if args.sigma_column is not None:
+        names.append(args.sigma_column)
+    columns = _read_columns(args.data, names)
+    x, y = np.array(columns[0]), np.array(columns[1])
+    sigma = np.array(columns[2]) if args.sigma_column is not None else None
+    n_params = len(model.parameters)
+    if x.size < n_params:
+        raise UsageError(
+            f"{args.data}: {x.size} data points, fewer than the {n_params} parameters of "
+            f"the {model.name} model"
+        )
+    if sigma is not None and np.any(sigma <= 0):
+        raise UsageError(f"{args.data}: column {args.sigma_column!r} must hold positive values")
+    if args.p0 is None:
+        p0 = model.guess(x, y)
+    else:
+        p0 = np.array([v for group in args.p0 for v in group])
+        if p0.size != n_params:
+            raise UsageError(
+                f"argument --p0: the {model.name} model has {n_params} parameters "
+                f"({', '.join(model.parameters)}), got {p0.size} values"
+            )
+    result = fit(model.function, x, y, p0, sigma=sigma, method=args.method, jac=model.jacobian)
+    dof = x.size - n_params
+    print(f"model   {model.name}: {model.formula}   ({x.size} points, {args.method})")
+    width = max(len(n) for n in model.parameters)
+    for name, value, error in zip(model.parameters, result.params, result.errors, strict=True):
+        print(f"  {name:<{width}} = {value:.8g} ± {error:.3g}")
+    reduced = f"{result.chi2 / dof:.6g}" if dof > 0 else "undefined (no degrees of freedom)"
+    print(f"χ²      {result.chi2:.6g}   reduced χ² {reduced}   (dof {dof})")
+    errors_kind = "absolute (from sigma)" if sigma is not None else "scaled by the reduced χ²"
+    print(f"errors  {errors_kind}")
+    print(f"        {result.message} ({result.nit} iterations)")
+    if not result.converged:
+        print(f"warning: the fit did not converge: {result.message}", file=sys.stderr)
+    fig = plots.model_fit(
+        x, y, model.function, result, sigma=sigma, names=model.parameters,
+        xlabel=args.x_column, ylabel=args.y_column, title=f"{model.name}: {model.formula}",
+    )  # fmt: skip
+    _save(fig, args.out)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def build_parser() -> _Parser:
@@ -163,6 +359,8 @@ def build_parser() -> _Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     _add_backprop(sub)
+    _add_heights(sub)
+    _add_fit(sub)
     return parser
 
 

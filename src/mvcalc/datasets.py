@@ -79,9 +79,10 @@ def heights() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     -----
     Source: the height-distribution assignment of Imperial College London's *Mathematics for
     Machine Learning: Multivariate Calculus* course (Coursera); the frequencies are the
-    assignment's histogram, rounded to three decimals as it gives them. The zero padding from 50 cm to 300 cm is the course's too: it puts the data on a
-    wide, regular grid, so that a fit starting far from the data (μ = 155 cm) still sees the
-    empty bins where the model must fall to zero.
+    assignment's histogram, rounded to three decimals as it gives them. The zero padding from
+    50 cm to 300 cm is the course's too: it puts the data on a wide, regular grid, so that a fit
+    starting far from the data (μ = 155 cm) still sees the empty bins where the model must fall
+    to zero.
 
     Examples
     --------

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 
 from mvcalc.results import FitResult, LinearFit, TrainingHistory
 
-__all__ = ["chi2_contours", "histogram_fit", "linear_fit", "training_curves"]
+__all__ = ["chi2_contours", "histogram_fit", "linear_fit", "model_fit", "training_curves"]
 
 ABOVE = "#d35400"  # where the model lies above the data
 BELOW = "#2471a3"  # where the model lies below the data
@@ -336,5 +336,81 @@ def linear_fit(
     ax_res.grid(alpha=0.3)
     if title is None:
         title = f"Linear fit: χ² = {fit.chi2:.4g}, r² = {fit.r_squared:.4f}"
+    ax.set_title(title)
+    return fig
+
+
+def model_fit(
+    x: ArrayLike,
+    y: ArrayLike,
+    model: Callable[..., ArrayLike],
+    result: FitResult,
+    *,
+    sigma: ArrayLike | None = None,
+    names: Sequence[str] | None = None,
+    xlabel: str = "x",
+    ylabel: str = "y",
+    title: str | None = None,
+) -> Figure:
+    """Data with error bars, a fitted model curve, and the residuals beneath.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (N,)
+    model : callable
+        ``model(x, *params)``.
+    result : FitResult
+        What :func:`mvcalc.fit` returned for these data.
+    sigma : array_like, optional
+        Uncertainties of ``y``, drawn as error bars.
+    names : sequence of str, optional
+        Parameter names for the legend.
+    xlabel, ylabel, title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import mvcalc as mc
+    >>> x = np.linspace(0, 2, 20)
+    >>> y = 3 * np.exp(-1.5 * x)
+    >>> decay = lambda x, a, b: a * np.exp(b * x)
+    >>> fig = mc.plots.model_fit(x, y, decay, mc.fit(decay, x, y, [1, -1]), names=["a", "b"])
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['y', 'residual']
+    """
+    if not isinstance(result, FitResult):
+        raise TypeError(f"result must be a FitResult, got {type(result).__name__}")
+    xa = np.asarray(x, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    if xa.ndim != 1 or xa.shape != ya.shape:
+        raise ValueError(f"x and y must be 1-D of the same length, got {xa.shape} and {ya.shape}")
+    err = None if sigma is None else np.asarray(sigma, dtype=np.float64)
+    names = [f"p{i}" for i in range(result.params.size)] if names is None else list(names)
+    if len(names) != result.params.size:
+        raise ValueError(f"names must hold {result.params.size} names, got {len(names)}")
+    fig = Figure(figsize=(7, 6), layout="constrained")
+    ax, ax_res = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+    ax.errorbar(xa, ya, yerr=err, fmt="o", ms=4, color="#2c3e50", capsize=2, label="data")
+    fine = np.linspace(xa.min(), xa.max(), 400)
+    curve = np.asarray(model(fine, *result.params), dtype=np.float64).reshape(fine.shape)
+    label = "\n".join(
+        f"{n} = {v:.5g} ± {e:.2g}"
+        for n, v, e in zip(names, result.params, result.errors, strict=True)
+    )
+    ax.plot(fine, curve, color="#c0392b", lw=2, label=label)
+    ax.set(ylabel=ylabel)
+    ax.legend(loc="best", fontsize="small")
+    ax.grid(alpha=0.3)
+    fitted = np.asarray(model(xa, *result.params), dtype=np.float64).reshape(xa.shape)
+    ax_res.axhline(0, color="#c0392b", lw=1)
+    ax_res.errorbar(xa, ya - fitted, yerr=err, fmt="o", ms=3, color="#2c3e50", capsize=2)
+    ax_res.set(xlabel=xlabel, ylabel="residual")
+    ax_res.grid(alpha=0.3)
+    if title is None:
+        title = f"Fit by {result.method or 'least squares'}: χ² = {result.chi2:.4g}"
     ax.set_title(title)
     return fig

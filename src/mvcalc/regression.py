@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,8 @@ from mvcalc.results import FitResult, LinearFit
 
 __all__ = [
     "METHODS",
+    "NAMED_MODELS",
+    "NamedModel",
     "chi_squared",
     "fit",
     "gaussian",
@@ -121,6 +124,103 @@ def gaussian_jacobian(x: ArrayLike, mu: float, sigma: float) -> FloatArray:
 
 # Models whose exact Jacobians the project knows, used when fit() is called without ``jac``.
 _KNOWN_JACOBIANS: dict[Callable[..., Any], Callable[..., Any]] = {gaussian: gaussian_jacobian}
+
+
+# ------------------------------------------------------------------------------------------------
+# Named models for fitting a user's data (``mvcalc fit --model NAME``)
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamedModel:
+    """A model with its exact Jacobian, parameter names and a data-driven starting guess."""
+
+    name: str
+    formula: str
+    function: Callable[..., FloatArray]
+    jacobian: Callable[..., FloatArray]
+    parameters: tuple[str, ...]
+    guess: Callable[[FloatArray, FloatArray], FloatArray]
+
+
+def _line(x: FloatArray, slope: float, intercept: float) -> FloatArray:
+    return np.asarray(slope * x + intercept, dtype=np.float64)
+
+
+def _line_jacobian(x: FloatArray, slope: float, intercept: float) -> FloatArray:
+    return np.stack([x, np.ones_like(x)], axis=1)
+
+
+def _exponential(x: FloatArray, a: float, b: float) -> FloatArray:
+    return np.asarray(a * np.exp(b * x), dtype=np.float64)
+
+
+def _exponential_jacobian(x: FloatArray, a: float, b: float) -> FloatArray:
+    e = np.exp(b * x)
+    return np.stack([e, a * x * e], axis=1)
+
+
+def _poly2(x: FloatArray, a: float, b: float, c: float) -> FloatArray:
+    return np.asarray((a * x + b) * x + c, dtype=np.float64)
+
+
+def _poly2_jacobian(x: FloatArray, a: float, b: float, c: float) -> FloatArray:
+    return np.stack([x * x, x, np.ones_like(x)], axis=1)
+
+
+def _scaled_gaussian(x: FloatArray, mu: float, sigma: float, area: float) -> FloatArray:
+    return area * gaussian(x, mu, sigma)
+
+
+def _scaled_gaussian_jacobian(x: FloatArray, mu: float, sigma: float, area: float) -> FloatArray:
+    return np.column_stack([area * gaussian_jacobian(x, mu, sigma), gaussian(x, mu, sigma)])
+
+
+def _guess_line(x: FloatArray, y: FloatArray) -> FloatArray:
+    fit = np.polyfit(x, y, 1) if np.ptp(x) > 0 else np.array([0.0, float(np.mean(y))])
+    return np.asarray(fit, dtype=np.float64)
+
+
+def _guess_exponential(x: FloatArray, y: FloatArray) -> FloatArray:
+    # a straight line through log|y| when y keeps one sign, else a flat start
+    if np.ptp(x) > 0 and (np.all(y > 0) or np.all(y < 0)):
+        b, log_a = np.polyfit(x, np.log(np.abs(y)), 1)
+        return np.array([np.sign(y[0]) * np.exp(log_a), b])
+    return np.array([float(np.mean(y)) or 1.0, 0.0])
+
+
+def _guess_poly2(x: FloatArray, y: FloatArray) -> FloatArray:
+    if np.unique(x).size >= 3:
+        return np.asarray(np.polyfit(x, y, 2), dtype=np.float64)
+    return np.array([0.0, 0.0, float(np.mean(y))])
+
+
+def _guess_gaussian(x: FloatArray, y: FloatArray) -> FloatArray:
+    # the moments of y as a distribution over x, and its area by the trapezium rule
+    weights = np.clip(y, 0, None)
+    if weights.sum() > 0:
+        mu = float(weights @ x / weights.sum())
+        sigma = float(np.sqrt(weights @ (x - mu) ** 2 / weights.sum()))
+    else:
+        mu, sigma = float(np.mean(x)), float(np.std(x))
+    sigma = sigma if sigma > 0 else 1.0
+    order = np.argsort(x)
+    area = float(np.trapezoid(y[order], x[order])) if x.size > 1 else float(y[0])
+    return np.array([mu, sigma, area if area != 0 else 1.0])
+
+
+NAMED_MODELS: dict[str, NamedModel] = {
+    "line": NamedModel("line", "y = slope·x + intercept", _line, _line_jacobian,
+                       ("slope", "intercept"), _guess_line),
+    "gaussian": NamedModel("gaussian", "y = area · exp(−(x − μ)²/2σ²) / (σ√(2π))",
+                           _scaled_gaussian, _scaled_gaussian_jacobian, ("mu", "sigma", "area"),
+                           _guess_gaussian),
+    "exponential": NamedModel("exponential", "y = a·exp(b·x)", _exponential,
+                              _exponential_jacobian, ("a", "b"), _guess_exponential),
+    "poly2": NamedModel("poly2", "y = a·x² + b·x + c", _poly2, _poly2_jacobian,
+                        ("a", "b", "c"), _guess_poly2),
+}  # fmt: skip
+_KNOWN_JACOBIANS.update({m.function: m.jacobian for m in NAMED_MODELS.values()})
 
 
 # ------------------------------------------------------------------------------------------------

@@ -536,12 +536,14 @@ def fit(
     if not math.isfinite(chi2_0):
         raise ValueError(f"p0 gives a non-finite χ² ({chi2_0}); choose a starting point nearer")
 
-    if method == "steepest-descent":
-        path, converged, message = _steepest_descent(problem, aggression, tol, max_iter)
-    elif method == "gauss-newton":
-        path, converged, message = _gauss_newton(problem, tol, max_iter)
-    else:
-        path, converged, message = _levenberg_marquardt(problem, tol, max_iter)
+    # Overflow in a trial step is expected and handled: such a step has a non-finite χ².
+    with np.errstate(over="ignore", invalid="ignore"):
+        if method == "steepest-descent":
+            path, converged, message = _steepest_descent(problem, aggression, tol, max_iter)
+        elif method == "gauss-newton":
+            path, converged, message = _gauss_newton(problem, tol, max_iter)
+        else:
+            path, converged, message = _levenberg_marquardt(problem, tol, max_iter)
 
     params = path[-1]
     r = problem.residuals(params)

@@ -119,13 +119,14 @@ def test_weighted_linear_fit_matches_curve_fit_with_absolute_sigma(n, seed):
     y = 1.5 * x - 2 + rng.normal(0, sigma)
     ours = mc.linear_fit(x, y, sigma=sigma)
     p, cov = optimize.curve_fit(lambda x, m, c: m * x + c, x, y, sigma=sigma, absolute_sigma=True)
+    design = np.stack([x, np.ones_like(x)], axis=1) / sigma[:, None]
     np.testing.assert_allclose([ours.slope, ours.intercept], p, rtol=1e-5, atol=1e-7)
     # curve_fit iterates to a tolerance; the closed form is exact, like a weighted lstsq solve
-    design = np.stack([x, np.ones_like(x)], axis=1) / sigma[:, None]
     exact = np.linalg.lstsq(design, y / sigma, rcond=None)[0]
     np.testing.assert_allclose([ours.slope, ours.intercept], exact, rtol=1e-9, atol=1e-11)
-    np.testing.assert_allclose(ours.covariance, cov, rtol=1e-6, atol=1e-12)
-    assert ours.slope_error == pytest.approx(np.sqrt(cov[0, 0]), rel=1e-6)
+    np.testing.assert_allclose(ours.covariance, cov, rtol=1e-5, atol=1e-12)
+    np.testing.assert_allclose(ours.covariance, np.linalg.inv(design.T @ design), rtol=1e-9)
+    assert ours.slope_error == pytest.approx(np.sqrt(cov[0, 0]), rel=1e-5)
     assert ours.chi2 == pytest.approx(
         np.sum(((y - exact[0] * x - exact[1]) / sigma) ** 2), rel=1e-9
     )

@@ -84,7 +84,10 @@ def gaussian(x: ArrayLike, mu: float, sigma: float) -> FloatArray:
     sigma = finite_float(sigma, "sigma")
     if sigma == 0:
         raise ValueError("sigma must be non-zero")
-    x = np.asarray(x, dtype=np.float64)
+    return _gaussian(np.asarray(x, dtype=np.float64), mu, sigma)
+
+
+def _gaussian(x: FloatArray, mu: float, sigma: float) -> FloatArray:
     u = (x - mu) / sigma
     return np.asarray(np.exp(-0.5 * u * u) / (sigma * _SQRT_2PI))
 
@@ -116,10 +119,11 @@ def gaussian_jacobian(x: ArrayLike, mu: float, sigma: float) -> FloatArray:
     0.0
     """
     f = gaussian(x, mu, sigma)
-    d = np.asarray(x, dtype=np.float64) - mu
-    dfdmu = f * d / sigma**2
-    dfdsigma = f * (d * d / sigma**3 - 1 / sigma)
-    return np.stack([dfdmu.ravel(), dfdsigma.ravel()], axis=1)
+    d = (np.asarray(x, dtype=np.float64) - mu).ravel()
+    J = np.empty((d.size, 2))
+    J[:, 0] = f.ravel() * d / sigma**2  # ∂f/∂μ = f (x − μ)/σ²
+    J[:, 1] = f.ravel() * (d * d / sigma**3 - 1 / sigma)  # ∂f/∂σ = f ((x − μ)²/σ³ − 1/σ)
+    return J
 
 
 # Models whose exact Jacobians the project knows, used when fit() is called without ``jac``.
@@ -383,7 +387,7 @@ class _Problem:
                 f"and y of length {self.y.size}"
             )
         self.sigma = None if sigma is None else _sigma(sigma, self.y.size)
-        self.inv_sigma = 1.0 if self.sigma is None else 1 / self.sigma
+        self.inv_sigma = np.ones(0) if self.sigma is None else 1 / self.sigma
         self.p0 = _vector(p0, "p0")
         n_params = _count_parameters(model)
         if n_params is not None and n_params != self.p0.size:
@@ -395,8 +399,10 @@ class _Problem:
         self.exact_jacobian = self.jac is not None
         self.nfev = 0
         self.njev = 0
+        self._last: tuple[FloatArray, FloatArray] = (np.empty(0), np.empty(0))
 
     def evaluate(self, p: FloatArray) -> FloatArray:
+        """f(x; p), checked for shape; the last evaluation is kept for forward differences."""
         self.nfev += 1
         f = np.asarray(self.model(self.x, *p), dtype=np.float64)
         if f.shape != self.y.shape:
@@ -406,15 +412,24 @@ class _Problem:
                 raise ValueError(
                     f"model must return one value per point, shape {self.y.shape}, got {f.shape}"
                 )
+        self._last = (p.copy(), f)
         return f
 
     def residuals(self, p: FloatArray) -> FloatArray:
         """r = (y − f(x; p)) / σ."""
         with np.errstate(all="ignore"):
-            return np.asarray((self.y - self.evaluate(p)) * self.inv_sigma)
+            r = self.y - self.evaluate(p)
+            if self.sigma is not None:
+                r *= self.inv_sigma
+            return r
 
-    def jacobian(self, p: FloatArray, f: FloatArray | None = None) -> FloatArray:
-        """J = (∂f/∂p) / σ, shape (N, n_params): exact when known, else central differences."""
+    def jacobian(self, p: FloatArray, *, accurate: bool = False) -> FloatArray:
+        """J = (∂f/∂p) / σ, shape (N, n_params).
+
+        Exact when the model's Jacobian is known. Otherwise finite differences: forward
+        differences (n_params evaluations, error ~ √eps) while iterating, as MINPACK does, and
+        central differences (error ~ eps^(2/3)) when ``accurate`` — for the final covariance.
+        """
         self.njev += 1
         with np.errstate(all="ignore"):
             if self.jac is not None:
@@ -425,15 +440,25 @@ class _Problem:
                         f"got {J.shape}"
                     )
             else:
-                # central differences, step ∝ eps^(1/3): truncation and round-off balance
                 J = np.empty((self.y.size, p.size))
-                for j in range(p.size):
-                    h = np.finfo(float).eps ** (1 / 3) * max(abs(p[j]), 1.0)
-                    up, down = p.copy(), p.copy()
-                    up[j] += h
-                    down[j] -= h
-                    J[:, j] = (self.evaluate(up) - self.evaluate(down)) / (up[j] - down[j])
-            return np.asarray(J * np.reshape(self.inv_sigma, (-1, 1)))
+                eps = np.finfo(float).eps
+                if accurate:
+                    for j in range(p.size):
+                        h = eps ** (1 / 3) * max(abs(p[j]), 1.0)
+                        up, down = p.copy(), p.copy()
+                        up[j] += h
+                        down[j] -= h
+                        J[:, j] = (self.evaluate(up) - self.evaluate(down)) / (up[j] - down[j])
+                else:
+                    last_p, last_f = self._last
+                    f0 = last_f if np.array_equal(last_p, p) else self.evaluate(p)
+                    for j in range(p.size):
+                        up = p.copy()
+                        up[j] += np.sqrt(eps) * max(abs(p[j]), 1.0)
+                        J[:, j] = (self.evaluate(up) - f0) / (up[j] - p[j])
+            if self.sigma is not None:
+                J *= self.inv_sigma[:, None]
+            return J
 
 
 def fit(
@@ -645,35 +670,33 @@ def _levenberg_marquardt(
 ) -> tuple[list[FloatArray], bool, str]:
     """Levenberg–Marquardt with Marquardt's scaling and Nielsen's damping update.
 
-    Each iteration factors J = QR once; each trial step then solves the small system
-    [R; √λ D] δp = [Qᵀr; 0], i.e. (JᵀJ + λ D²) δp = Jᵀr, with D² the largest diag(JᵀJ) seen.
-    A step is accepted only if it lowers χ², so χ² never rises along the path.
+    Each trial step solves (JᵀJ + λ D²) δp = Jᵀr, with D² the largest diag(JᵀJ) seen so far:
+    small λ gives the Gauss–Newton step, large λ a short steepest-descent step. A step is
+    accepted only if it lowers χ², so χ² never rises along the path; λ then shrinks by how well
+    the linear model predicted the fall, and otherwise grows.
     """
     p = problem.p0.copy()
     r = problem.residuals(p)
     chi2 = float(r @ r)
     path = [p.copy()]
-    n = p.size
-    D2 = np.zeros(n)
-    lam = -1.0  # set on the first iteration
+    D2 = np.zeros(p.size)
+    lam = 0.1  # the first damping, relative to the scaling D²
     nu = 2.0
     for _ in range(max_iter):
         J = problem.jacobian(p)
         if not np.all(np.isfinite(J)):
             return path, False, "stopped: the Jacobian is not finite"
-        Q, R = np.linalg.qr(J)
-        qtr = Q.T @ r
-        g = R.T @ qtr  # Jᵀr = −½ ∂χ²/∂p
-        D2 = np.maximum(D2, np.sum(J * J, axis=0))
+        A = J.T @ J  # JᵀJ: Gauss–Newton's approximation to ½ ∂²χ²/∂p²
+        g = J.T @ r  # Jᵀr = −½ ∂χ²/∂p
+        D2 = np.maximum(D2, np.diag(A))
         D2_safe = np.where(D2 > 0, D2, 1.0)
         if float(np.max(np.abs(g) / np.sqrt(D2_safe))) <= np.finfo(float).eps * math.sqrt(chi2):
             return path, True, "converged: the gradient of χ² is zero to machine precision"
-        if lam < 0:  # first iteration: damping 0.1 relative to the scaling D² = diag(JᵀJ)
-            lam = 0.1
+        # scale by diag(JᵀJ) once per Jacobian, to tame the condition of the trial solves
+        d = np.sqrt(np.where(np.diag(A) > 0, np.diag(A), 1.0))
+        A_scaled, g_scaled, D2_scaled = A / np.outer(d, d), g / d, D2_safe / (d * d)
         while True:
-            A = np.vstack([R, np.diag(np.sqrt(lam * D2_safe))])
-            b = np.concatenate([qtr, np.zeros(n)])
-            step = np.linalg.lstsq(A, b, rcond=None)[0]
+            step = _solve_damped(A_scaled, g_scaled, lam * D2_scaled) / d
             p_new = p + step
             r_new = problem.residuals(p_new)
             chi2_new = float(r_new @ r_new)
@@ -682,7 +705,7 @@ def _levenberg_marquardt(
             actual = chi2 - chi2_new if math.isfinite(chi2_new) else -math.inf
             rho = actual / predicted if predicted > 0 else -1.0
             if rho > 0:
-                lam *= max(1 / 3, 1 - (2 * rho - 1) ** 3)
+                lam *= max(1 / 5, 1 - (2 * rho - 1) ** 3)  # Nielsen, floor 1/5 (tuned)
                 nu = 2.0
                 break
             lam *= nu
@@ -698,19 +721,29 @@ def _levenberg_marquardt(
     return path, False, f"stopped: reached max_iter = {max_iter} iterations"
 
 
+def _solve_damped(A: FloatArray, g: FloatArray, damping: FloatArray) -> FloatArray:
+    """Solve (A + diag(damping)) δ = g; least squares if that matrix is singular."""
+    M = A.copy()
+    M.flat[:: M.shape[0] + 1] += damping
+    try:
+        return np.asarray(np.linalg.solve(M, g))
+    except np.linalg.LinAlgError:
+        return np.asarray(np.linalg.lstsq(M, g, rcond=None)[0])
+
+
 def _covariance(problem: _Problem, params: FloatArray, chi2: float) -> FloatArray:
     """curve_fit's covariance: inv(JᵀWJ), scaled by χ²/(N − p) when sigma was not given."""
     n_points, n_params = problem.y.size, params.size
-    J = problem.jacobian(params)
+    J = problem.jacobian(params, accurate=True)
     inf = np.full((n_params, n_params), np.inf)
     if not np.all(np.isfinite(J)):
         return inf
-    # pseudo-inverse through the SVD, as curve_fit does, so a singular JᵀJ gives no NaN
-    _, s, VT = np.linalg.svd(J, full_matrices=False)
-    threshold = np.finfo(float).eps * max(J.shape) * (s[0] if s.size else 0.0)
-    if s.size == 0 or np.any(s <= threshold):
+    # inverse through the eigen-decomposition of JᵀJ; a singular one (a parameter the data
+    # cannot determine) gives infinite errors, as in curve_fit, rather than NaN
+    eigenvalues, V = np.linalg.eigh(J.T @ J)
+    if eigenvalues[-1] <= 0 or eigenvalues[0] <= np.finfo(float).eps * n_params * eigenvalues[-1]:
         return inf
-    cov = (VT.T / s**2) @ VT
+    cov = (V / eigenvalues) @ V.T
     if problem.sigma is None:
         dof = n_points - n_params
         if dof <= 0:

@@ -400,6 +400,7 @@ class _Problem:
         self.nfev = 0
         self.njev = 0
         self._last: tuple[FloatArray, FloatArray] = (np.empty(0), np.empty(0))
+        self._last_residuals: tuple[FloatArray, FloatArray] = (np.empty(0), np.empty(0))
 
     def evaluate(self, p: FloatArray) -> FloatArray:
         """f(x; p), checked for shape; the last evaluation is kept for forward differences."""
@@ -416,12 +417,16 @@ class _Problem:
         return f
 
     def residuals(self, p: FloatArray) -> FloatArray:
-        """r = (y − f(x; p)) / σ."""
+        """r = (y − f(x; p)) / σ (the last one is remembered, not recomputed)."""
+        last_p, last_r = self._last_residuals
+        if np.array_equal(last_p, p):
+            return last_r
         with np.errstate(all="ignore"):
             r = self.y - self.evaluate(p)
             if self.sigma is not None:
                 r *= self.inv_sigma
-            return r
+        self._last_residuals = (p.copy(), r)
+        return r
 
     def jacobian(self, p: FloatArray) -> FloatArray:
         """J = (∂f/∂p) / σ, shape (N, n_params).

@@ -90,3 +90,135 @@ def test_console_script_runs_and_fails_cleanly(tmp_path):
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
     missing = subprocess.run([*exe], capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+
+
+# --------------------------------------------------------------------------------------------
+# mvcalc heights
+# --------------------------------------------------------------------------------------------
+
+
+def test_heights_runs_the_assignment(tmp_path, capsys):
+    assert main(["heights", "--out-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    x, y = mc.datasets.heights()
+    want = mc.fit(mc.gaussian, x, y, [155, 6], method="steepest-descent", aggression=2000,
+                  max_iter=50)  # fmt: skip
+    match = re.search(r"μ = ([\d.]+) ± [\d.]+ cm, σ = ([\d.]+) ± [\d.]+ cm", out)
+    assert float(match.group(1)) == pytest.approx(178.52, abs=0.005)
+    assert float(match.group(2)) == pytest.approx(7.55, abs=0.005)
+    assert float(match.group(1)) == pytest.approx(want.params[0], abs=1e-4)
+    # the path summary starts at the start and ends where the fit ended
+    assert re.search(r"^\s+0\s+155\.000000\s+6\.000000", out, re.M)
+    assert re.search(rf"^\s+{want.nit}\s+{want.params[0]:.6f}", out, re.M)
+    for name in ("heights_fit.png", "heights_chi2.png"):
+        assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_heights_other_methods(tmp_path, capsys):
+    assert main(["heights", "--method", "levenberg-marquardt", "--out-dir", str(tmp_path)]) == 0
+    assert "converged" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--method", "newton"], "--method: invalid choice"),
+        (["--steps", "0"], "--steps: expected an integer >= 1"),
+        (["--mu0", "tall"], "--mu0: expected a number"),
+        (["--sigma0", "0"], "--sigma0: must be non-zero"),
+        (["--method", "gauss-newton", "--aggression", "5"], "aggression applies to"),
+        (["--aggression", "-5"], "aggression must be positive"),
+    ],
+)
+def test_heights_rejects_bad_arguments(args, fragment, tmp_path, capsys):
+    assert main(["heights", "--out-dir", str(tmp_path), *args]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and fragment in err, err
+
+
+# --------------------------------------------------------------------------------------------
+# mvcalc fit
+# --------------------------------------------------------------------------------------------
+
+
+def _write(path, text):
+    path.write_text(text)
+    return str(path)
+
+
+def test_fit_a_weighted_line_from_a_csv(tmp_path, capsys):
+    from scipy import optimize
+
+    data = _write(tmp_path / "d.csv",
+                  "x,y,s\n0,1.1,0.1\n1,2.9,0.1\n2,5.2,0.2\n3,6.8,0.2\n4,9.1,0.3\n")  # fmt: skip
+    out = tmp_path / "line.png"
+    assert main(["fit", data, "--model", "line", "--sigma-column", "s", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    x, y, s = np.array([0, 1, 2, 3, 4.0]), np.array([1.1, 2.9, 5.2, 6.8, 9.1]), np.array(
+        [0.1, 0.1, 0.2, 0.2, 0.3])  # fmt: skip
+    p, cov = optimize.curve_fit(lambda x, m, c: m * x + c, x, y, sigma=s, absolute_sigma=True)
+    slope = re.search(r"slope\s+= (\S+) ± (\S+)", text)
+    assert float(slope.group(1)) == pytest.approx(p[0], rel=1e-6)
+    assert float(slope.group(2)) == pytest.approx(np.sqrt(cov[0, 0]), rel=1e-2)
+    chi2 = float(re.search(r"χ²\s+(\S+)", text).group(1))
+    assert chi2 == pytest.approx(np.sum(((y - p[0] * x - p[1]) / s) ** 2), rel=1e-5)
+    assert "reduced χ² " in text and "(dof 3)" in text and "absolute" in text
+    assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("model", ["gaussian", "exponential", "poly2"])
+def test_fit_other_models_recover_known_parameters(model, tmp_path, capsys):
+    from mvcalc.regression import NAMED_MODELS
+
+    true = {"gaussian": [5.0, 1.5, 20.0], "exponential": [2.0, 0.3], "poly2": [0.5, -2, 1]}[model]
+    x = np.linspace(0, 10, 30)
+    y = NAMED_MODELS[model].function(x, *true)
+    rows = "\n".join(f"{float(a)!r},{float(b)!r}" for a, b in zip(x, y, strict=True))
+    data = _write(tmp_path / "d.csv", "t,v\n" + rows + "\n")
+    status = main(["fit", data, "--model", model, "--x-column", "t", "--y-column", "v",
+                   "--out", str(tmp_path / "f.svg")])  # fmt: skip
+    text = capsys.readouterr().out
+    assert status == 0
+    for name, value in zip(NAMED_MODELS[model].parameters, true, strict=True):
+        got = float(re.search(rf"{name}\s+= (\S+)", text).group(1))
+        assert got == pytest.approx(value, rel=1e-5, abs=1e-7)
+
+
+def test_fit_with_p0(tmp_path, capsys):
+    data = _write(tmp_path / "d.csv", "x,y\n0,2\n1,1.2\n2,0.7\n3,0.45\n4,0.27\n")
+    assert main(["fit", data, "--model", "exponential", "--p0", "1,-1",
+                 "--out", str(tmp_path / "e.png")]) == 0  # fmt: skip
+    assert main(["fit", data, "--model", "exponential", "--p0", "1", "-1",
+                 "--out", str(tmp_path / "e.png")]) == 0  # fmt: skip
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    ("csv", "args", "fragment"),
+    [
+        ("x,y\n1,2\n2,3\n3,5\n", ["--y-column", "q"], "no column 'q'; the columns are x, y"),
+        ("x,y\n1,2\n2,abc\n3,4\n", [], "line 3, column 'y': 'abc' is not a number"),
+        ("x,y\n1,2\n2,\n3,4\n", [], "line 3, column 'y': '' is not a number"),
+        ("x,y\n1,2\n2,nan\n3,4\n", [], "'nan' is not finite"),
+        ("x,y\n1,2\n", ["--model", "poly2"], "1 data points, fewer than the 3 parameters"),
+        ("", [], "the file is empty"),
+        ("x,y,s\n1,2,0\n2,3,1\n3,4,1\n", ["--sigma-column", "s"], "must hold positive values"),
+        ("x,y\n1,2\n2,3\n3,5\n", ["--p0", "1,2,3"], "--p0: the line model has 2 parameters"),
+        ("x,y\n1,2\n2,3\n3,5\n", ["--p0", "a"], "--p0: expected a number"),
+        ("x,y\n1,2\n2,3\n3,5\n", ["--model", "cubic"], "--model: invalid choice"),
+        ("x,y\n1,2\n2,3\n3,5\n", ["--out", "f.jpg"], "--out: expected a file name ending"),
+    ],
+)
+def test_fit_rejects_bad_input_in_one_line(csv, args, fragment, tmp_path, capsys):
+    data = _write(tmp_path / "d.csv", csv)
+    argv = ["fit", data, *args] if "--model" in args else ["fit", data, "--model", "line", *args]
+    assert main([*argv, "--out", str(tmp_path / "f.png")] if "--out" not in args else argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert fragment in err and "Traceback" not in err
+    assert not (tmp_path / "f.png").exists()
+
+
+def test_fit_missing_file(tmp_path, capsys):
+    assert main(["fit", str(tmp_path / "nope.csv"), "--model", "line"]) == 2
+    assert "no such file" in capsys.readouterr().err

@@ -63,3 +63,98 @@ def test_training_curves_rejects_bad_input(history):
     one_output = mc.Network([1, 1], seed=0).train(x, x, iterations=1)
     with pytest.raises(ValueError, match="2 outputs"):
         mc.plots.training_curves(one_output)
+
+
+# --------------------------------------------------------------------------------------------
+# Regression figures
+# --------------------------------------------------------------------------------------------
+
+
+def _png(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def test_histogram_fit_colours_the_misfit_by_sign():
+    x, y = mc.datasets.heights()
+    params = [178.5, 7.55]
+    fig = mc.plots.histogram_fit(x, y, mc.gaussian, params, xlabel="height (cm)")
+    assert _png(fig)[:4] == b"\x89PNG"
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["model", "data", "model above data", "model below data"]
+    data, above, below = ax.containers
+    model_at_bins = mc.gaussian(x, *params)
+    # the data bars have the data's heights
+    np.testing.assert_allclose([b.get_height() for b in data], y)
+    # each coloured bar spans the gap between data and model, on the right side
+    for bars, sign in ((above, 1), (below, -1)):
+        for bar in bars:
+            i = int(np.argmin(np.abs(x - (bar.get_x() + bar.get_width() / 2))))
+            gap = model_at_bins[i] - y[i]
+            assert np.sign(gap) == sign or gap == 0
+            assert bar.get_height() == pytest.approx(abs(gap), rel=1e-12, abs=1e-15)
+            assert bar.get_y() == pytest.approx(min(model_at_bins[i], y[i]), abs=1e-15)
+    assert len(above) + len(below) == x.size
+    chi2 = mc.chi_squared(mc.gaussian, params, x, y)
+    assert any(f"χ² = {chi2:.4g}" == t.get_text() for t in ax.texts)
+    lo, hi = ax.get_xlim()
+    assert lo < 160 and hi > 200 and hi - lo < 100  # zoomed onto the data
+
+
+def test_chi2_contours_draws_the_path():
+    x, y = mc.datasets.heights()
+    result = mc.fit(mc.gaussian, x, y, [155, 6], method="steepest-descent", aggression=2000,
+                    max_iter=50)  # fmt: skip
+    fig = mc.plots.chi2_contours(mc.gaussian, x, y, result, resolution=30)
+    assert _png(fig)[:4] == b"\x89PNG"
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_allclose(lines["path"].get_xydata(), result.path)
+    np.testing.assert_allclose(lines["start"].get_xydata()[0], [155, 6])
+    np.testing.assert_allclose(lines["end"].get_xydata()[0], result.params)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("μ", "σ")
+    assert len(fig.axes) == 2  # with a χ² colour bar
+    assert fig.axes[1].get_ylabel() == "χ²"
+    with pytest.raises(ValueError, match="path must have shape"):
+        mc.plots.chi2_contours(mc.gaussian, x, y, [1, 2, 3])
+    with pytest.raises(ValueError, match="bounds must be"):
+        mc.plots.chi2_contours(mc.gaussian, x, y, result.path, bounds=((1, 0), (1, 2)))
+
+
+def test_linear_fit_figure_shows_line_and_residuals():
+    x = np.arange(8.0)
+    y = 0.5 * x - 1 + np.array([0.1, -0.2, 0.15, 0.0, -0.1, 0.2, -0.05, 0.1])
+    sigma = np.full(8, 0.2)
+    line = mc.linear_fit(x, y, sigma=sigma)
+    fig = mc.plots.linear_fit(x, y, line, sigma=sigma)
+    assert _png(fig)[:4] == b"\x89PNG"
+    ax, ax_res = fig.axes
+    (fitted,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("y = ")]
+    xs, ys = fitted.get_data()
+    np.testing.assert_allclose(ys, line.slope * np.asarray(xs) + line.intercept)
+    residuals = ax_res.containers[0].lines[0].get_ydata()
+    np.testing.assert_allclose(residuals, y - (line.slope * x + line.intercept))
+    assert f"r² = {line.r_squared:.4f}" in ax.get_title()
+    with pytest.raises(TypeError, match="fit must be a LinearFit"):
+        mc.plots.linear_fit(x, y, (1.0, 2.0))  # type: ignore[arg-type]
+
+
+def test_model_fit_figure():
+    x = np.linspace(0, 3, 25)
+    y = 2 * np.exp(-0.7 * x)
+
+    def decay(x, a, b):
+        return a * np.exp(-b * x)
+
+    result = mc.fit(decay, x, y, [1, 1])
+    fig = mc.plots.model_fit(x, y, decay, result, names=["a", "b"])
+    assert _png(fig)[:4] == b"\x89PNG"
+    ax = fig.axes[0]
+    (curve,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("a = ")]
+    xs, ys = curve.get_data()
+    np.testing.assert_allclose(ys, decay(np.asarray(xs), *result.params))
+    assert "b = 0.7" in curve.get_label()
+    with pytest.raises(ValueError, match="names must hold 2 names"):
+        mc.plots.model_fit(x, y, decay, result, names=["a"])

@@ -26,12 +26,12 @@ import itertools
 import platform
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 import mvcalc as mc
+from _timing import best_of  # benchmarks/ is on the path when a script runs
 
 SIZES = (1, 6, 7, 2)
 AGGRESSION = 7.0
@@ -44,16 +44,6 @@ class Row:
     seconds: float  # best of the repeats, for `steps` steps
     final_cost: float
     note: str = ""
-
-
-def best_of(repeats: int, run: Callable[[], float]) -> tuple[float, float]:
-    """Run ``run`` (which returns the final cost) ``repeats`` times; the best time and its cost."""
-    best, cost = float("inf"), float("nan")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        cost = run()
-        best = min(best, time.perf_counter() - start)
-    return best, cost
 
 
 def initial_parameters(seed: int = 0) -> list[np.ndarray]:

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import scipy
 from scipy import optimize
 
 import mvcalc as mc
+from _timing import best_of  # benchmarks/ is on the path when a script runs
 from mvcalc.regression import gaussian_jacobian
 
 
@@ -35,15 +33,6 @@ def decay(x: np.ndarray, a: float, b: float, c: float) -> np.ndarray:
 def decay_jacobian(x: np.ndarray, a: float, b: float, c: float) -> np.ndarray:
     e = np.exp(-b * x)
     return np.stack([e, -a * x * e, np.ones_like(x)], axis=1)
-
-
-def best_time(repeats: int, run: Callable[[], Any]) -> tuple[float, Any]:
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = run()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def compare(name: str, model, jac, x, y, p0, repeats: int) -> list[tuple]:
@@ -57,9 +46,9 @@ def compare(name: str, model, jac, x, y, p0, repeats: int) -> list[tuple]:
         def scipy_fit(kwargs=kwargs):
             return optimize.curve_fit(model, x, y, p0=p0, full_output=True, **kwargs)
 
-        t_mine, mine = best_time(repeats, mvcalc_fit)
+        t_mine, mine = best_of(repeats, mvcalc_fit)
 
-        t_ref, ref = best_time(repeats, scipy_fit)
+        t_ref, ref = best_of(repeats, scipy_fit)
         info = ref[2]
         its = info["njev"] if with_jac else info["nfev"] / (len(p0) + 1)
         chi2_ref = float(np.sum(info["fvec"] ** 2))

@@ -312,32 +312,15 @@ def linear_fit(
     """
     if not isinstance(fit, LinearFit):
         raise TypeError(f"fit must be a LinearFit, got {type(fit).__name__}")
-    xa = np.asarray(x, dtype=np.float64)
-    ya = np.asarray(y, dtype=np.float64)
-    if xa.ndim != 1 or xa.shape != ya.shape:
-        raise ValueError(f"x and y must be 1-D of the same length, got {xa.shape} and {ya.shape}")
-    err = None if sigma is None else np.asarray(sigma, dtype=np.float64)
-    fig = Figure(figsize=(7, 6), layout="constrained")
-    ax, ax_res = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
-    ax.errorbar(xa, ya, yerr=err, fmt="o", ms=4, color="#2c3e50", capsize=2, label="data")
-    line_x = np.linspace(xa.min(), xa.max(), 2)
     label = (
         f"y = ({fit.slope:.4g} ± {fit.slope_error:.2g}) x + "
         f"({fit.intercept:.4g} ± {fit.intercept_error:.2g})"
     )
-    ax.plot(line_x, fit.slope * line_x + fit.intercept, color="#c0392b", lw=2, label=label)
-    ax.set(ylabel=ylabel)
-    ax.legend(loc="best", fontsize="small")
-    ax.grid(alpha=0.3)
-    residual = ya - (fit.slope * xa + fit.intercept)
-    ax_res.axhline(0, color="#c0392b", lw=1)
-    ax_res.errorbar(xa, residual, yerr=err, fmt="o", ms=3, color="#2c3e50", capsize=2)
-    ax_res.set(xlabel=xlabel, ylabel="residual")
-    ax_res.grid(alpha=0.3)
     if title is None:
         title = f"Linear fit: χ² = {fit.chi2:.4g}, r² = {fit.r_squared:.4f}"
-    ax.set_title(title)
-    return fig
+    return _data_fit_residuals(
+        x, y, lambda t: fit.slope * t + fit.intercept, label, sigma, xlabel, ylabel, title
+    )
 
 
 def model_fit(
@@ -384,33 +367,48 @@ def model_fit(
     """
     if not isinstance(result, FitResult):
         raise TypeError(f"result must be a FitResult, got {type(result).__name__}")
+    names = [f"p{i}" for i in range(result.params.size)] if names is None else list(names)
+    if len(names) != result.params.size:
+        raise ValueError(f"names must hold {result.params.size} names, got {len(names)}")
+    label = "\n".join(
+        f"{n} = {v:.5g} ± {e:.2g}"
+        for n, v, e in zip(names, result.params, result.errors, strict=True)
+    )
+    if title is None:
+        title = f"Fit by {result.method or 'least squares'}: χ² = {result.chi2:.4g}"
+
+    def curve(t: np.ndarray) -> np.ndarray:
+        return np.asarray(model(t, *result.params), dtype=np.float64).reshape(t.shape)
+
+    return _data_fit_residuals(x, y, curve, label, sigma, xlabel, ylabel, title)
+
+
+def _data_fit_residuals(
+    x: ArrayLike,
+    y: ArrayLike,
+    curve: Callable[[np.ndarray], np.ndarray],
+    label: str,
+    sigma: ArrayLike | None,
+    xlabel: str,
+    ylabel: str,
+    title: str,
+) -> Figure:
+    """Data with error bars and a fitted curve above, the residuals y − curve(x) below."""
     xa = np.asarray(x, dtype=np.float64)
     ya = np.asarray(y, dtype=np.float64)
     if xa.ndim != 1 or xa.shape != ya.shape:
         raise ValueError(f"x and y must be 1-D of the same length, got {xa.shape} and {ya.shape}")
     err = None if sigma is None else np.asarray(sigma, dtype=np.float64)
-    names = [f"p{i}" for i in range(result.params.size)] if names is None else list(names)
-    if len(names) != result.params.size:
-        raise ValueError(f"names must hold {result.params.size} names, got {len(names)}")
     fig = Figure(figsize=(7, 6), layout="constrained")
     ax, ax_res = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
     ax.errorbar(xa, ya, yerr=err, fmt="o", ms=4, color="#2c3e50", capsize=2, label="data")
     fine = np.linspace(xa.min(), xa.max(), 400)
-    curve = np.asarray(model(fine, *result.params), dtype=np.float64).reshape(fine.shape)
-    label = "\n".join(
-        f"{n} = {v:.5g} ± {e:.2g}"
-        for n, v, e in zip(names, result.params, result.errors, strict=True)
-    )
-    ax.plot(fine, curve, color="#c0392b", lw=2, label=label)
-    ax.set(ylabel=ylabel)
+    ax.plot(fine, curve(fine), color="#c0392b", lw=2, label=label)
+    ax.set(ylabel=ylabel, title=title)
     ax.legend(loc="best", fontsize="small")
     ax.grid(alpha=0.3)
-    fitted = np.asarray(model(xa, *result.params), dtype=np.float64).reshape(xa.shape)
     ax_res.axhline(0, color="#c0392b", lw=1)
-    ax_res.errorbar(xa, ya - fitted, yerr=err, fmt="o", ms=3, color="#2c3e50", capsize=2)
+    ax_res.errorbar(xa, ya - curve(xa), yerr=err, fmt="o", ms=3, color="#2c3e50", capsize=2)
     ax_res.set(xlabel=xlabel, ylabel="residual")
     ax_res.grid(alpha=0.3)
-    if title is None:
-        title = f"Fit by {result.method or 'least squares'}: χ² = {result.chi2:.4g}"
-    ax.set_title(title)
     return fig

@@ -133,6 +133,18 @@ def test_weights_and_biases_are_live_parameters():
         net.weights[1] = [[1.0, 2.0, 3.0]]
     with pytest.raises(ValueError, match=r"biases\[0\] must be finite"):
         net.biases[0] = [[np.nan], [0.0]]
+    # assigning whole lists copies into place too, all checked before any is changed
+    net.biases = [[[0.5], [0.25]], [[-1.0]]]
+    np.testing.assert_array_equal(net.biases[0], [[0.5], [0.25]])
+    assert net(x)[0, 0] != before[0, 0]
+    kept = net.weights[0].copy()
+    with pytest.raises(ValueError, match=r"weights\[1\] must have shape"):
+        net.weights = [np.zeros((2, 1)), np.zeros((2, 2))]
+    np.testing.assert_array_equal(net.weights[0], kept)
+    with pytest.raises(ValueError, match="weights must be a list of 2 arrays"):
+        net.weights = [np.zeros((2, 1))]
+    net.weights[-1] = [[2.0, 2.0]]
+    np.testing.assert_array_equal(net.weights[1], [[2.0, 2.0]])
     # training moves the same arrays the user holds
     W0 = net.weights[0]
     net.train(x, np.array([[0.2, 0.9]]), iterations=3, seed=0)

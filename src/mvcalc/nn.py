@@ -127,15 +127,30 @@ class _ParameterList(Sequence[FloatArray]):
         return self._arrays[index]
 
     def __setitem__(self, index: SupportsIndex, value: ArrayLike) -> None:
+        i = range(len(self._arrays))[index]  # negative indices too; IndexError when out of range
+        self._arrays[i][...] = self._check(i, value)
+
+    def assign_all(self, values: Sequence[ArrayLike]) -> None:
+        """Copy a whole list of new values into place, checking every one before changing any."""
+        values = list(values)
+        if len(values) != len(self._arrays):
+            raise ValueError(
+                f"{self._kind} must be a list of {len(self._arrays)} arrays, got {len(values)}"
+            )
+        checked = [self._check(i, v) for i, v in enumerate(values)]
+        for target, new in zip(self._arrays, checked, strict=True):
+            target[...] = new
+
+    def _check(self, index: int, value: ArrayLike) -> FloatArray:
         target = self._arrays[index]
         new = np.asarray(value, dtype=np.float64)
         if new.shape != target.shape:
             raise ValueError(
-                f"{self._kind}[{int(index)}] must have shape {target.shape}, got {new.shape}"
+                f"{self._kind}[{index}] must have shape {target.shape}, got {new.shape}"
             )
         if not np.all(np.isfinite(new)):
-            raise ValueError(f"{self._kind}[{int(index)}] must be finite")
-        target[...] = new
+            raise ValueError(f"{self._kind}[{index}] must be finite")
+        return new
 
     def __len__(self) -> int:
         return len(self._arrays)
@@ -235,8 +250,8 @@ class Network:
         self._theta: FloatArray = np.empty(sum(r * c for r, c in shapes))
         views = _split(self._theta, shapes)
         self._W, self._b = views[0::2], views[1::2]
-        self.weights = _ParameterList(self._W, "weights")
-        self.biases = _ParameterList(self._b, "biases")
+        self._weights = _ParameterList(self._W, "weights")
+        self._biases = _ParameterList(self._b, "biases")
         # The course's initialisation: standard normal / 2, layer by layer, W then b.
         for view in views:
             view[...] = rng.standard_normal(view.shape) / 2
@@ -245,6 +260,24 @@ class Network:
         self._workspaces: dict[int, _Workspace] = {}
 
     # ----------------------------------------------------------------------------------------
+    @property
+    def weights(self) -> _ParameterList:
+        """W(1), ..., W(L): the live weight matrices (assigning copies into place)."""
+        return self._weights
+
+    @weights.setter
+    def weights(self, values: Sequence[ArrayLike]) -> None:
+        self._weights.assign_all(values)
+
+    @property
+    def biases(self) -> _ParameterList:
+        """b(1), ..., b(L): the live bias columns (assigning copies into place)."""
+        return self._biases
+
+    @biases.setter
+    def biases(self, values: Sequence[ArrayLike]) -> None:
+        self._biases.assign_all(values)
+
     @property
     def n_layers(self) -> int:
         """The number of weight layers L (the input layer is not counted)."""

@@ -10,7 +10,8 @@ Examples
 True
 """
 
-from mvcalc import datasets, plots, regression
+from mvcalc import calculus, datasets, plots, regression
+from mvcalc.calculus import DerivativeResult, derivative
 from mvcalc.nn import Network
 from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
 from mvcalc.results import FitResult, GradientCheck, LinearFit, TrainingHistory
@@ -18,14 +19,17 @@ from mvcalc.results import FitResult, GradientCheck, LinearFit, TrainingHistory
 __version__ = "0.1.0"
 
 __all__ = [
+    "DerivativeResult",
     "FitResult",
     "GradientCheck",
     "LinearFit",
     "Network",
     "TrainingHistory",
     "__version__",
+    "calculus",
     "chi_squared",
     "datasets",
+    "derivative",
     "fit",
     "gaussian",
     "linear_fit",

@@ -10,7 +10,7 @@ Examples
 True
 """
 
-from mvcalc import calculus, datasets, plots, regression
+from mvcalc import calculus, datasets, plots, regression, symbolic
 from mvcalc.calculus import DerivativeResult, derivative
 from mvcalc.nn import Network
 from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
@@ -35,4 +35,5 @@ __all__ = [
     "linear_fit",
     "plots",
     "regression",
+    "symbolic",
 ]

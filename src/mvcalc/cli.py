@@ -345,6 +345,216 @@ def _run_fit(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# mvcalc diff / jacobian / hessian / derivative-error
+# --------------------------------------------------------------------------------------------
+
+
+def _names(text: str) -> list[str]:
+    """Comma-separated variable names: "u,v" → ["u", "v"]."""
+    names = [part.strip() for part in text.split(",")]
+    for name in names:
+        if not name.isidentifier() or name.startswith("_"):
+            raise argparse.ArgumentTypeError(f"expected names like u,v, got {text!r}")
+    return names
+
+
+def _point(text: str) -> dict[str, str]:
+    """Assignments "x=1.5,y=pi/2" → {"x": "1.5", "y": "pi/2"} (values parsed safely later)."""
+    point = {}
+    for part in text.split(","):
+        name, eq, value = part.partition("=")
+        if not eq or not name.strip().isidentifier() or not value.strip():
+            raise argparse.ArgumentTypeError(
+                f"expected name=value pairs like x=1,y=2, got {text!r}"
+            )
+        point[name.strip()] = value.strip()
+    return point
+
+
+def _values(point: dict[str, str], needed: set[object]) -> dict[object, object]:
+    """Substitutions for SymPy from --at, each value parsed safely and checked to be a number."""
+    import sympy
+
+    from mvcalc import symbolic
+
+    subs: dict[object, object] = {}
+    for name, text in point.items():
+        value = symbolic.parse(text)
+        if value.free_symbols or not value.is_number or not value.is_real:
+            raise UsageError(f"argument --at: {name}={text} is not a real number")
+        subs[sympy.Symbol(name)] = value
+    missing = sorted(str(s) for s in needed if s not in subs)
+    if missing:
+        raise UsageError(f"argument --at: give a value for {', '.join(missing)}")
+    return subs
+
+
+def _pretty(expr: object) -> str:
+    import sympy
+
+    return str(sympy.pretty(expr, use_unicode=True))
+
+
+def _inline(expr: object) -> str:
+    """The pretty form when it fits on one line, else SymPy's plain one-line form."""
+    import sympy
+
+    pretty = _pretty(expr)
+    return pretty if "\n" not in pretty else sympy.sstr(expr)
+
+
+def _show(label: str, expr: object) -> None:
+    """Print 'label expr', aligning a multi-line pretty form under the label."""
+    lines = _pretty(expr).splitlines()
+    pad = " " * len(label)
+    middle = len(lines) // 2
+    for i, line in enumerate(lines):
+        print((label if i == middle else pad) + line)
+
+
+def _number(value: object) -> str:
+    import sympy
+
+    v = sympy.N(value, 15)
+    return f"{float(v):.15g}" if v.is_real else str(v)
+
+
+def _add_symbolic(sub: argparse._SubParsersAction[_Parser]) -> None:
+    p = sub.add_parser(
+        "diff",
+        help="differentiate an expression, step by step if asked",
+        description="Differentiate a maths expression exactly (parsed safely, never evaluated).",
+    )
+    p.add_argument("expression", help='e.g. "x**2*sin(x)" (^ also means power)')
+    p.add_argument(
+        "--wrt", default=None, metavar="VAR", help="the variable (default: the only one)"
+    )
+    p.add_argument("--steps", action="store_true", help="show the rules used, step by step")
+    p.add_argument("--at", type=_point, default=None, metavar="x=1.5", help="evaluate there")
+    p.add_argument("--latex", action="store_true", help="also print LaTeX")
+    p.set_defaults(run=_run_diff)
+
+    for name, what in (("jacobian", "the Jacobian of a list of expressions"),
+                       ("hessian", "the Hessian of an expression")):  # fmt: skip
+        q = sub.add_parser(name, help=what, description=f"Compute {what} exactly.")
+        q.add_argument("expression", help='e.g. "u*v, u+v"' if name == "jacobian" else '"x**2*y"')
+        q.add_argument("--vars", type=_names, required=True, metavar="u,v", help="the variables")
+        q.add_argument("--at", type=_point, default=None, metavar="u=1,v=2", help="evaluate there")
+        q.add_argument("--latex", action="store_true", help="also print LaTeX")
+        q.set_defaults(run=_run_matrix, kind=name)
+
+    e = sub.add_parser(
+        "derivative-error",
+        help="how the error of rise over run depends on the step h",
+        description=(
+            "Differentiate numerically with forward, central and complex-step differences over a "
+            "range of steps h, compare with the exact derivative, and draw error against h."
+        ),
+    )
+    e.add_argument("expression", help='a function of one variable, e.g. "exp(x)"')
+    e.add_argument("--at", required=True, metavar="X", help="the point, e.g. 1 or x=1")
+    e.add_argument("--out", type=_figure_path, default=Path("h.png"), help="figure file")
+    e.set_defaults(run=_run_derivative_error)
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    import sympy
+
+    from mvcalc import symbolic
+
+    expr = symbolic.parse(args.expression)
+    if args.wrt is None:
+        free = sorted(expr.free_symbols, key=str)
+        if len(free) > 1:
+            names = ", ".join(map(str, free))
+            raise UsageError(f"the expression has several variables ({names}): choose with --wrt")
+        variable = free[0] if free else sympy.Symbol("x")
+    else:
+        if not args.wrt.isidentifier():
+            raise UsageError(f"argument --wrt: expected a variable name, got {args.wrt!r}")
+        variable = sympy.Symbol(args.wrt)
+    result = symbolic.diff(expr, variable)
+    subs = None if args.at is None else _values(args.at, result.free_symbols | expr.free_symbols)
+    _show("f = ", expr)
+    _show(f"df/d{variable} = ", result)
+    if args.steps:
+        print()
+        print(symbolic.explain(expr, variable).text())
+    if subs is not None:
+        where = ", ".join(f"{k} = {v}" for k, v in subs.items())
+        exact = sympy.simplify(result.subs(subs))
+        print(f"at {where}:  df/d{variable} = {_inline(exact)} ≈ {_number(exact)}")
+    if args.latex:
+        print(symbolic.explain(expr, variable).latex() if args.steps else sympy.latex(result))
+    return 0
+
+
+def _run_matrix(args: argparse.Namespace) -> int:
+    import sympy
+
+    from mvcalc import symbolic
+
+    variables = [sympy.Symbol(n) for n in args.vars]
+    if args.kind == "jacobian":
+        exprs = symbolic.parse_many(args.expression)
+        matrix = symbolic.jacobian(exprs, variables)
+        shown, label = sympy.Matrix(exprs), "J = "
+    else:
+        expr = symbolic.parse(args.expression)
+        matrix = symbolic.hessian(expr, variables)
+        shown, label = expr, "H = "
+    subs = None if args.at is None else _values(args.at, matrix.free_symbols)
+    _show("f = ", shown)
+    _show(label, matrix)
+    if subs is not None:
+        where = ", ".join(f"{k} = {v}" for k, v in subs.items())
+        exact = matrix.subs(subs).applyfunc(sympy.simplify)
+        print(f"at {where}:")
+        _show("    ", exact)
+        print("  ≈ " + str([[float(sympy.N(v)) for v in row] for row in exact.tolist()]))
+    if args.latex:
+        print(sympy.latex(matrix))
+    return 0
+
+
+def _run_derivative_error(args: argparse.Namespace) -> int:
+    import numpy as np
+    import sympy
+
+    from mvcalc import plots, symbolic
+    from mvcalc._numeric import numeric_function
+    from mvcalc.calculus import derivative, step_size_study
+
+    expr = symbolic.parse(args.expression)
+    free = sorted(expr.free_symbols, key=str)
+    if len(free) > 1:
+        raise UsageError("derivative-error takes a function of one variable")
+    variable = free[0] if free else sympy.Symbol("x")
+    text = args.at.partition("=")[2] if "=" in args.at else args.at
+    at = symbolic.parse(text)
+    if at.free_symbols or not at.is_real:
+        raise UsageError(f"argument --at: expected a real number, got {args.at!r}")
+    x0 = float(sympy.N(at))
+    f = numeric_function(expr, [variable])
+    exact_expr = sympy.diff(expr, variable).subs(variable, at)
+    exact = float(sympy.N(exact_expr, 30))
+    if not np.isfinite(exact) or not np.isfinite(f(x0)):
+        raise UsageError(f"the function or its derivative is not finite at {variable} = {x0:g}")
+    study = step_size_study(f, x0, exact=exact, label=args.expression)
+    print(f"f({variable}) = {args.expression},  f'({x0:g}) = {exact:.17g} (exact)")
+    print(f"{'method':<14}{'best h':>10}{'smallest error':>16}{'h in theory':>14}")
+    for name, errors in study.errors.items():
+        theory = study.theory_h.get(name)
+        shown = f"{theory:14.2e}" if theory is not None else f"{'—':>14}"
+        print(f"{name:<14}{study.best_h[name]:10.1e}{np.nanmin(errors):16.2e}{shown}")
+    best = derivative(f, x0, full_output=True)
+    print(f"Richardson:    f'({x0:g}) ≈ {best.value:.17g} ± {best.error:.1e} "
+          f"(actual error {abs(best.value - exact):.1e}, {best.nfev} evaluations)")  # fmt: skip
+    _save(plots.step_size_error(study), args.out)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def build_parser() -> _Parser:
@@ -361,6 +571,7 @@ def build_parser() -> _Parser:
     _add_backprop(sub)
     _add_heights(sub)
     _add_fit(sub)
+    _add_symbolic(sub)
     return parser
 
 

@@ -222,3 +222,83 @@ def test_fit_rejects_bad_input_in_one_line(csv, args, fragment, tmp_path, capsys
 def test_fit_missing_file(tmp_path, capsys):
     assert main(["fit", str(tmp_path / "nope.csv"), "--model", "line"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# mvcalc diff / jacobian / hessian / derivative-error
+# --------------------------------------------------------------------------------------------
+
+
+def test_diff_prints_the_derivative_steps_and_value(capsys):
+    import sympy as sp
+
+    assert main(["diff", "x**2*sin(x)", "--steps", "--at", "x=1.5", "--latex"]) == 0
+    out = capsys.readouterr().out
+    assert "product rule:" in out and "power rule:" in out and "sin:" in out
+    x = sp.Symbol("x")
+    want = float(sp.diff(x**2 * sp.sin(x), x).subs(x, sp.Rational(3, 2)))
+    value = float(re.search(r"≈ (\S+)", out).group(1))
+    assert value == pytest.approx(want, rel=1e-13)
+    assert "\\begin{aligned}" in out
+
+
+def test_diff_with_respect_to_a_chosen_variable(capsys):
+    assert main(["diff", "x^2*y^3", "--wrt", "y", "--at", "x=2,y=pi/2"]) == 0
+    out = capsys.readouterr().out
+    import math
+
+    value = float(re.search(r"≈ (\S+)", out).group(1))
+    assert value == pytest.approx(4 * 3 * (math.pi / 2) ** 2, rel=1e-13)
+
+
+def test_jacobian_and_hessian_commands(capsys):
+    assert main(["jacobian", "u*v, u+v", "--vars", "u,v", "--at", "u=1,v=2"]) == 0
+    out = capsys.readouterr().out
+    assert "≈ [[2.0, 1.0], [1.0, 1.0]]" in out
+    assert main(["hessian", "x**2*y", "--vars", "x,y", "--at", "x=3,y=5", "--latex"]) == 0
+    out = capsys.readouterr().out
+    assert "≈ [[10.0, 6.0], [6.0, 0.0]]" in out
+    assert "\\left[\\begin{matrix}" in out
+
+
+def test_derivative_error_command(tmp_path, capsys):
+    import math
+
+    out_file = tmp_path / "h.png"
+    assert main(["derivative-error", "exp(x)", "--at", "1", "--out", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    assert out_file.read_bytes()[:4] == b"\x89PNG"
+    exact = float(re.search(r"f'\(1\) = (\S+) \(exact\)", out).group(1))
+    assert exact == math.e
+    best = re.search(r"^forward\s+(\S+)\s+(\S+)", out, re.M)
+    assert 1e-9 < float(best.group(1)) < 1e-7
+    richardson = re.search(r"≈ (\S+) ± (\S+) \(actual error (\S+)", out)
+    assert abs(float(richardson.group(1)) - math.e) <= float(richardson.group(2))
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["diff", "__import__('os').system('echo hi')"], "not allowed"),
+        (["diff", "9**9**9**9"], "exponent beyond"),
+        (["diff", "x*y"], "several variables (x, y): choose with --wrt"),
+        (["diff", "x^2", "--at", "y=1"], "give a value for x"),
+        (["diff", "x^2", "--at", "x=abc(1)"], "the function 'abc'"),
+        (["diff", "x^2", "--at", "x"], "expected name=value pairs"),
+        (["diff", "x^2", "--wrt", "2x"], "--wrt"),
+        (["diff", "sin(x"], "not a valid expression"),
+        (["jacobian", "u*v", "--vars", "u;v"], "--vars: expected names like u,v"),
+        (["jacobian", "u*v"], "the following arguments are required: --vars"),
+        (["hessian", "x**2*y", "--vars", "x,y", "--at", "x=1"], "give a value for y"),
+        (["derivative-error", "x*y", "--at", "1"], "one variable"),
+        (["derivative-error", "log(x)", "--at", "-1"], "not real and finite"),
+        (["derivative-error", "exp(x)", "--at", "one"], "expected a real number"),
+    ],
+)
+def test_symbolic_commands_reject_bad_input_in_one_line(argv, fragment, tmp_path, capsys):
+    assert main([*argv, *(["--out", str(tmp_path / "h.png")] if argv[0] == "derivative-error"
+                          else [])]) == 2  # fmt: skip
+    captured = capsys.readouterr()
+    assert len(captured.err.strip().splitlines()) == 1, captured.err
+    assert fragment in captured.err and "Traceback" not in captured.err
+    assert "hi" not in captured.out

@@ -536,10 +536,13 @@ def _run_derivative_error(args: argparse.Namespace) -> int:
         raise UsageError(f"argument --at: expected a real number, got {args.at!r}")
     x0 = float(sympy.N(at))
     f = numeric_function(expr, [variable])
-    exact_expr = sympy.diff(expr, variable).subs(variable, at)
-    exact = float(sympy.N(exact_expr, 30))
-    if not np.isfinite(exact) or not np.isfinite(f(x0)):
-        raise UsageError(f"the function or its derivative is not finite at {variable} = {x0:g}")
+    value = sympy.N(expr.subs(variable, at), 30)
+    slope = sympy.N(sympy.diff(expr, variable).subs(variable, at), 30)
+    if not all(v.is_real and v.is_finite for v in (value, slope)):
+        raise UsageError(
+            f"the function or its derivative is not real and finite at {variable} = {x0:g}"
+        )
+    exact = float(slope)
     study = step_size_study(f, x0, exact=exact, label=args.expression)
     print(f"f({variable}) = {args.expression},  f'({x0:g}) = {exact:.17g} (exact)")
     print(f"{'method':<14}{'best h':>10}{'smallest error':>16}{'h in theory':>14}")

@@ -42,7 +42,8 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 MAX_LENGTH = 1000  # characters of input
-MAX_DEPTH = 50  # nesting of parentheses and of the syntax tree
+MAX_DEPTH = 50  # nesting of parentheses
+MAX_TREE_DEPTH = 250  # nesting of the syntax tree (a sum of many terms is a deep chain)
 MAX_NODES = 500  # nodes of the syntax tree
 MAX_DIGITS = 30  # digits of one number literal
 MAX_EXPONENT = 1000  # |n| in a numeric power x^n
@@ -204,7 +205,7 @@ def _syntax_tree(text: str) -> ast.Expression:
         if len(run) > MAX_DIGITS:
             raise ValueError(f"text: a number with more than {MAX_DIGITS} digits")
     try:
-        tree = ast.parse(text.replace("^", "**"), mode="eval")
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
     except SyntaxError as exc:
         column = f" at column {exc.offset}" if exc.offset else ""
         raise ValueError(f"text: not a valid expression{column}: {exc.msg}") from None
@@ -224,8 +225,8 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise ValueError(f"text: the expression has more than {MAX_NODES} parts")
-        if depth > MAX_DEPTH:
-            raise ValueError(f"text: the expression is nested deeper than {MAX_DEPTH}")
+        if depth > MAX_TREE_DEPTH:
+            raise ValueError(f"text: the expression is nested deeper than {MAX_TREE_DEPTH}")
         if isinstance(node, ast.Constant):
             return self._number(node)
         if isinstance(node, ast.Name):
@@ -253,7 +254,7 @@ class _Builder:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _refuse(f"the literal {type(value).__name__}", node)
-        source = ast.get_source_segment(self.text.replace("^", "**"), node) or repr(value)
+        source = ast.get_source_segment(self.text.strip().replace("^", "**"), node) or repr(value)
         if not math.isfinite(float(value)):
             raise _refuse("a number too large to represent", node)
         if isinstance(value, int):

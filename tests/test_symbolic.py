@@ -1,0 +1,346 @@
+"""Tests of mvcalc.symbolic: the safe parser, exact derivatives and the rules explained.
+
+The oracle is SymPy itself, applied to expression trees built independently of the parser.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import time
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from mvcalc import symbolic
+
+X, Y = sp.symbols("x y")
+
+# --------------------------------------------------------------------------------------------
+# Random expressions, built twice: as text for the parser and as a SymPy tree for the oracle
+# --------------------------------------------------------------------------------------------
+
+LEAVES = st.sampled_from(
+    [("x", X), ("y", Y), ("2", sp.Integer(2)), ("3", sp.Integer(3)), ("0.5", sp.Rational(1, 2)),
+     ("pi", sp.pi), ("x", X)]
+)  # fmt: skip
+OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+FUNCS = {"exp": sp.exp, "sin": sp.sin, "cos": sp.cos, "tanh": sp.tanh, "log": sp.log,
+         "sqrt": sp.sqrt, "atan": sp.atan}  # fmt: skip
+
+
+def _extend(children):
+    binary = st.tuples(children, st.sampled_from(sorted(OPERATORS)), children).map(
+        lambda t: (f"({t[0][0]}) {t[1]} ({t[2][0]})", OPERATORS[t[1]](t[0][1], t[2][1]))
+    )
+    power = st.tuples(children, st.sampled_from(["^", "**"]), st.integers(2, 3)).map(
+        lambda t: (f"({t[0][0]}){t[1]}{t[2]}", t[0][1] ** t[2])
+    )
+    call = st.tuples(st.sampled_from(sorted(FUNCS)), children).map(
+        lambda t: (f"{t[0]}({t[1][0]})", FUNCS[t[0]](t[1][1]))
+    )
+    return binary | power | call
+
+
+EXPRESSIONS = st.recursive(LEAVES, _extend, max_leaves=7)
+POINTS = [(0.7, 1.3), (1.1, 0.6), (1.45, 1.05)]
+
+
+def numerically_equal(a: sp.Expr, b: sp.Expr) -> bool | None:
+    """Whether a and b agree at three points (skipping points where either is not finite);
+    None when there is no point to compare at."""
+    compared = 0
+    for px, py in POINTS:
+        va = complex(sp.N(a.subs({X: px, Y: py}), 20))
+        vb = complex(sp.N(b.subs({X: px, Y: py}), 20))
+        if not (math.isfinite(abs(va)) and math.isfinite(abs(vb))):
+            continue
+        compared += 1
+        if abs(va - vb) > 1e-9 * max(1.0, abs(va), abs(vb)):
+            return False
+    return True if compared else None
+
+
+def test_the_numeric_comparison_can_fail():
+    assert not numerically_equal(sp.sin(X), sp.cos(X))
+    assert not numerically_equal(X**2 * Y, X * Y**2)
+    assert numerically_equal(sp.sin(X) ** 2 + sp.cos(X) ** 2, sp.Integer(1))
+    assert numerically_equal(sp.log(-1 - X**2), sp.log(-2 - X**2)) is False  # complex: compared
+    assert numerically_equal(sp.zoo * X, X) is None
+
+
+def usable(expr: sp.Expr) -> bool:
+    return not expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo)
+
+
+@settings(max_examples=250, deadline=None)
+@given(EXPRESSIONS)
+def test_parse_and_diff_agree_with_sympy_on_random_expressions(pair):
+    text, built = pair
+    assume(usable(built))
+    parsed = symbolic.parse(text)
+    same = numerically_equal(parsed, built)
+    assume(same is not None)  # nowhere finite: the example says nothing
+    assert same
+    for variable in (X, Y):
+        got = symbolic.diff(text, str(variable))
+        want = sp.diff(built, variable)
+        assert numerically_equal(got, want) is not False, (text, got, want)
+
+
+@settings(max_examples=120, deadline=None)
+@given(EXPRESSIONS)
+def test_explain_reaches_sympys_derivative(pair):
+    _, built = pair
+    assume(usable(built))
+    derivation = symbolic.explain(built, "x")
+    same = numerically_equal(derivation.result, sp.diff(built, X))
+    assume(same is not None)
+    assert same
+    assert derivation.steps and derivation.steps[0].expression == built
+    assert all(step.rule for step in derivation.steps)
+
+
+# --------------------------------------------------------------------------------------------
+# explain: the rule names a teacher would use
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rules"),
+    [
+        ("x**2*sin(x)", ["product", "power", "sin"]),
+        ("sin(x)/x", ["quotient", "sin", "power"]),
+        ("sin(x**2)", ["chain", "sin", "power"]),
+        ("x**5", ["power"]),
+        ("2**x", ["exponential"]),
+        ("3*x**2", ["constant multiple", "power"]),
+        ("x + x**2", ["sum", "power", "power"]),
+        ("log(x)", ["log"]),
+        ("exp(3*x)", ["chain", "exp", "constant multiple", "power"]),
+        ("x**x", ["general power", "product", "power", "log"]),
+        ("7", ["constant"]),
+        ("(x + 1)**3", ["chain", "sum", "constant", "power"]),
+    ],
+)
+def test_explain_names_the_rules(text, rules):
+    derivation = symbolic.explain(text, "x")
+    assert [s.rule for s in derivation.steps] == rules
+    assert sp.simplify(derivation.result - sp.diff(symbolic.parse(text), X)) == 0
+    text_form = derivation.text()
+    assert text_form.splitlines()[0] == f"d/dx [{sp.sstr(symbolic.parse(text))}]"
+    assert rules[0] in text_form
+    latex = derivation.latex()
+    assert latex.startswith("\\begin{aligned}") and latex.endswith("\\end{aligned}")
+    assert "\\frac{d}{dx}" in latex
+
+
+def test_explain_chooses_the_only_variable_and_refuses_ambiguity():
+    assert symbolic.explain("t**2").variable == sp.Symbol("t")
+    with pytest.raises(ValueError, match="variable"):
+        symbolic.explain("x*y")
+
+
+# --------------------------------------------------------------------------------------------
+# diff, jacobian, hessian, total_derivative
+# --------------------------------------------------------------------------------------------
+
+
+def test_diff_forms():
+    assert symbolic.diff("x^3") == 3 * X**2
+    assert symbolic.diff("x^2*y^3", "x", "y") == 6 * X * Y**2
+    assert symbolic.diff(X * sp.sin(X), X) == sp.diff(X * sp.sin(X), X)
+    assert symbolic.diff("5") == 0
+    assert symbolic.diff("y^2", "x") == 0
+    with pytest.raises(ValueError, match="several"):
+        symbolic.diff("x*y")
+    with pytest.raises(ValueError, match="variables must be a variable name"):
+        symbolic.diff("x", "2x")
+    with pytest.raises(TypeError, match="expr must be a string or a SymPy expression"):
+        symbolic.diff(["x"], "x")
+
+
+def test_jacobian_and_hessian_match_sympy():
+    u, v = sp.symbols("u v")
+    exprs = [u * v, u + v, sp.exp(u) * sp.sin(v)]
+    got = symbolic.jacobian("u*v, u + v, exp(u)*sin(v)", "u,v")
+    assert got == sp.Matrix(exprs).jacobian([u, v])
+    assert symbolic.jacobian(exprs, [u, v]) == got
+    f = X**2 * Y + sp.sin(X * Y)
+    difference = symbolic.hessian("x^2*y + sin(x*y)", ["x", "y"]) - sp.hessian(f, (X, Y))
+    assert sp.simplify(difference) == sp.zeros(2, 2)
+    assert symbolic.hessian("x**2*y", "x,y") == sp.Matrix([[2 * Y, 2 * X], [2 * X, 0]])
+    with pytest.raises(ValueError, match="variables must name at least one"):
+        symbolic.hessian("x", [])
+    with pytest.raises(ValueError, match="variables must not repeat"):
+        symbolic.jacobian("x", "x,x")
+
+
+def test_total_derivative_is_the_chain_rule():
+    t = sp.Symbol("t")
+    f = "x**2*y + exp(t)*x"
+    mapping = {"x": "cos(t)", "y": "t^3"}
+    got = symbolic.total_derivative(f, "t", mapping)
+    substituted = symbolic.parse(f).subs({X: sp.cos(t), Y: t**3})
+    assert sp.simplify(got - sp.diff(substituted, t)) == 0
+    with pytest.raises(ValueError, match="mapping"):
+        symbolic.total_derivative(f, "t", {})
+    with pytest.raises(ValueError, match="mapping must not give t"):
+        symbolic.total_derivative(f, "t", {"t": "x"})
+
+
+# --------------------------------------------------------------------------------------------
+# parse: what is accepted
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x^2 + 2*x + 1", X**2 + 2 * X + 1),
+        ("x**2", X**2),
+        ("-x", -X),
+        ("+x", X),
+        ("0.1*x", X / 10),
+        ("1e-3", sp.Rational(1, 1000)),
+        ("2.5e2", sp.Integer(250)),
+        ("e^x", sp.exp(X)),
+        ("exp(x)", sp.exp(X)),
+        ("ln(x) + log(x, 2)", sp.log(X) + sp.log(X, 2)),
+        ("sqrt(x) + cbrt(x)", sp.sqrt(X) + sp.cbrt(X)),
+        ("abs(x)", sp.Abs(X)),
+        ("pi*r^2", sp.pi * sp.Symbol("r") ** 2),
+        ("sigmoid(x)", 1 / (1 + sp.exp(-X))),
+        ("arctan(x)", sp.atan(X)),
+        ("x_1 + x2", sp.Symbol("x_1") + sp.Symbol("x2")),
+        ("  x  ", X),
+    ],
+)
+def test_parse_accepts_ordinary_maths(text, expected):
+    assert sp.simplify(symbolic.parse(text) - expected) == 0
+
+
+def test_parse_many():
+    assert symbolic.parse_many("u*v, u+v") == [sp.Symbol("u") * sp.Symbol("v"),
+                                               sp.Symbol("u") + sp.Symbol("v")]  # fmt: skip
+    assert symbolic.parse_many("x") == [X]
+
+
+# --------------------------------------------------------------------------------------------
+# parse: hostile input. None may run code; every refusal is a quick ValueError.
+# --------------------------------------------------------------------------------------------
+
+SENTINEL = Path("/tmp/mvcalc_pwned_sentinel")
+
+HOSTILE = [
+    f"__import__('os').system('touch {SENTINEL}')",
+    "__import__",
+    "().__class__.__bases__[0].__subclasses__()",
+    "x.__class__",
+    "x.real",
+    "lambda: 1",
+    "lambda x: x",
+    "[x for x in y]",
+    "(x for x in y)",
+    "{x for x in y}",
+    "f'{x}'",
+    "'abc'",
+    "b'abc'",
+    "import os",
+    "x = 1",
+    "x := 1",
+    "(x := 1)",
+    "exec('1')",
+    "eval('1')",
+    "open('/etc/passwd')",
+    "globals()",
+    "getattr(x, 'y')",
+    "a if b else c",
+    "x < y",
+    "x and y",
+    "not x",
+    "*x",
+    "x;y",
+    "x[0]",
+    "{}",
+    "[]",
+    "x, y",
+    "sin(x, y)",
+    "sin()",
+    "sin(x=1)",
+    "sin",
+    "f(x)",
+    "_x + 1",
+    "__builtins__",
+    "x" * 40,
+    "1j",
+    "True",
+    "None",
+    "x @ y",
+    "x // y",
+    "x % y",
+    "x << 2",
+    "~x",
+    "",
+    "   ",
+    "x +",
+    "x" + "+x" * 600,
+    "(" * 200 + "x" + ")" * 200,
+    "-" * 900 + "x",
+    "9**9**9**9",
+    "10**100000",
+    "2^9999999",
+    "2**(2**(2**(2**(2**2))))",
+    "x**10001",
+    "1" * 500,
+    "1e999",
+    "1e-5000",
+    "10**999 * 10**999",
+    "(10**900)*(10**900)*(10**900)",
+    "\N{GREEK SMALL LETTER ALPHA}",
+    "x\x00",
+    "x\\\ny",
+    "__import__\t('os')",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=[repr(h)[:40] for h in HOSTILE])
+def test_hostile_input_is_refused_quickly_and_runs_nothing(text):
+    SENTINEL.unlink(missing_ok=True)
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"^text: "):
+        symbolic.parse(text)
+    assert time.perf_counter() - start < 2.0
+    assert not SENTINEL.exists()
+
+
+@pytest.mark.parametrize("text", ["x, __import__('os')", "u*v, lambda: 1", ""])
+def test_hostile_lists_are_refused(text):
+    with pytest.raises(ValueError, match=r"^text: "):
+        symbolic.parse_many(text)
+
+
+def test_builtin_names_are_only_variables():
+    """A name is a Symbol and nothing else: "open" or "exec" alone is a harmless variable."""
+    for name in ("open", "exec", "print", "os"):
+        assert symbolic.parse(name) == sp.Symbol(name)
+    with pytest.raises(ValueError, match="the function 'open'"):
+        symbolic.parse("open(x)")
+
+
+def test_non_string_input_is_a_type_error():
+    with pytest.raises(TypeError, match="text must be a string"):
+        symbolic.parse(b"x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="text must be a string"):
+        symbolic.parse(None)  # type: ignore[arg-type]
+
+
+def test_limits_are_just_above_ordinary_use():
+    assert symbolic.parse("x^1000") == X**1000
+    assert symbolic.parse("2^100") == 2**100
+    assert symbolic.parse("(" * 50 + "x" + ")" * 50) == X
+    assert symbolic.parse("1" * 30) == int("1" * 30)
+    assert symbolic.parse("+".join(["x"] * 200)) == 200 * X

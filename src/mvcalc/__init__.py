@@ -10,7 +10,8 @@ Examples
 True
 """
 
-from mvcalc import calculus, datasets, plots, regression, symbolic
+from mvcalc import autodiff, calculus, datasets, plots, regression, symbolic
+from mvcalc.autodiff import grad, hessian, jacobian
 from mvcalc.calculus import DerivativeResult, derivative
 from mvcalc.nn import Network
 from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
@@ -26,12 +27,16 @@ __all__ = [
     "Network",
     "TrainingHistory",
     "__version__",
+    "autodiff",
     "calculus",
     "chi_squared",
     "datasets",
     "derivative",
     "fit",
     "gaussian",
+    "grad",
+    "hessian",
+    "jacobian",
     "linear_fit",
     "plots",
     "regression",

@@ -1,4 +1,4 @@
-"""Tests of mvcalc.autodiff: exact derivatives of NumPy code, against SymPy and central differences."""
+"""Tests of mvcalc.autodiff: exact derivatives of NumPy code, against SymPy and differences."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ UNARY = {
     "exp": (np.exp, sp.exp), "log": (np.log, sp.log), "sin": (np.sin, sp.sin),
     "cos": (np.cos, sp.cos), "tanh": (np.tanh, sp.tanh), "sqrt": (np.sqrt, sp.sqrt),
     "arctan": (np.arctan, sp.atan), "log1p": (np.log1p, lambda e: sp.log(1 + e)),
-    "expm1": (np.expm1, lambda e: sp.exp(e) - 1), "cbrt": (np.cbrt, lambda e: e ** sp.Rational(1, 3)),
+    "expm1": (np.expm1, lambda e: sp.exp(e) - 1),
+    "cbrt": (np.cbrt, lambda e: e ** sp.Rational(1, 3)),
     "square": (np.square, lambda e: e**2), "arcsinh": (np.arcsinh, sp.asinh),
 }  # fmt: skip
 

@@ -41,6 +41,7 @@ test: lint
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_backprop.py
 	$(BIN)/python benchmarks/bench_fit.py
+	$(BIN)/python benchmarks/bench_jacobian.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -68,6 +68,8 @@ def sympy_at(expr, point):
 @given(FUNCTIONS, POINT)
 def test_grad_matches_sympy(pair, point):
     f, expr = pair
+    # sqrt(x − x): SymPy sees the constant 0; AD differentiates √ at 0 (∞ · 0), a known limit
+    assume(expr.free_symbols)
     want = [sympy_at(sp.diff(expr, s), point) for s in SYMBOLS]
     value = sympy_at(expr, point)
     assume(all(np.isfinite(w) and abs(w.imag) < 1e-12 for w in [*want, value]))
@@ -80,6 +82,7 @@ def test_grad_matches_sympy(pair, point):
 @given(FUNCTIONS, POINT)
 def test_hessian_matches_sympy(pair, point):
     f, expr = pair
+    assume(expr.free_symbols)
     want = [[sympy_at(sp.diff(expr, a, b), point) for b in SYMBOLS] for a in SYMBOLS]
     flat = [w for row in want for w in row]
     assume(all(np.isfinite(w) and abs(w.imag) < 1e-12 for w in flat))
@@ -144,6 +147,8 @@ def test_jacobian_matches_central_differences(name, x):
     assume(np.all(np.abs(np.abs(x) - 0.5) > 1e-3) and np.all(np.abs(x - 0.1) > 1e-3))
     if name == "power of dual":
         x = np.abs(x) + 0.1
+    if name == "norm":  # ‖v − 1‖ has a kink where v = 1
+        assume(np.linalg.norm(x - 1) > 1e-3)
     if name == "maximum/minimum":  # ties between v[0] and v[i] are kinks too
         assume(np.all(np.abs(x[1:] - x[0]) > 1e-3))
     J = mc.jacobian(f)(x)

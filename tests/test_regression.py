@@ -351,3 +351,30 @@ def test_heights_histogram():
         assert density[i] == pytest.approx(f / (sum(freqs) * 2.5), rel=1e-12)
     outside = (x < 160) | (x > 202.5)
     assert np.all(density[outside] == 0)
+
+
+def test_how_the_jacobian_was_found_is_reported():
+    import math
+
+    x = np.linspace(0, 4, 30)
+    y = decay(x, 2.0, 0.5, 0.3)
+    assert mc.fit(mc.gaussian, X_H, Y_H, [160, 8]).jacobian == "exact (known model)"
+    given_jac = mc.fit(mc.gaussian, X_H, Y_H, [160, 8], jac=gaussian_jacobian)
+    assert given_jac.jacobian == "exact (jac given)"
+    ad = mc.fit(decay, x, y + 0.01 * np.sin(7 * x), [1, 1, 0])
+    assert "automatic differentiation for the covariance" in ad.jacobian
+
+    # the covariance from AD equals the one from the exact Jacobian, to rounding
+    def decay_jacobian(x, a, b, c):
+        e = np.exp(-b * x)
+        return np.stack([e, -a * x * e, np.ones_like(x)], axis=1)
+
+    exact = mc.fit(decay, x, y + 0.01 * np.sin(7 * x), [1, 1, 0], jac=decay_jacobian)
+    np.testing.assert_allclose(ad.covariance, exact.covariance, rtol=1e-6)
+
+    def scalar_math(x, a, b, c):  # math.exp cannot carry dual numbers: finite differences
+        return np.array([a * math.exp(-b * t) + c for t in x])
+
+    fallback = mc.fit(scalar_math, x, y, [1, 1, 0])
+    assert fallback.jacobian.startswith("finite differences (automatic differentiation failed")
+    np.testing.assert_allclose(fallback.params, [2.0, 0.5, 0.3], rtol=1e-6)

@@ -15,7 +15,9 @@ pass. Each pass has a tag, so that a value from an outer pass is a constant to a
 (the "perturbation confusion" of nested forward mode).
 
 Operations NumPy offers but this module does not know raise ``TypeError`` naming them: a
-derivative is never dropped silently.
+derivative is never dropped silently. As in every forward-mode AD, the chain rule is applied to
+the program as written: ``np.sqrt(x - x)`` has derivative ∞ · 0 = NaN at every x, although the
+expression is the constant 0.
 """
 
 from __future__ import annotations

@@ -396,7 +396,16 @@ class _Problem:
                 f"got {self.p0.size}"
             )
         self.jac = jac if jac is not None else _KNOWN_JACOBIANS.get(model)
-        self.exact_jacobian = self.jac is not None
+        # how ∂f/∂p is found: given or known exactly, else by automatic differentiation, and
+        # by finite differences only if the model uses something AD cannot follow
+        if jac is not None:
+            self.jacobian_kind = "exact (jac given)"
+        elif self.jac is not None:
+            self.jacobian_kind = "exact (known model)"
+        else:
+            self.jacobian_kind = (
+                "forward differences while iterating; automatic differentiation for the covariance"
+            )
         self.nfev = 0
         self.njev = 0
         self._last: tuple[FloatArray, FloatArray] = (np.empty(0), np.empty(0))
@@ -428,16 +437,39 @@ class _Problem:
         self._last_residuals = (p.copy(), r)
         return r
 
+    def _autodiff_jacobian(self, p: FloatArray) -> FloatArray | None:
+        """∂f/∂p by forward-mode AD through the model; None (and finite differences from then
+        on) if the model uses an operation dual numbers do not support."""
+        from mvcalc.autodiff import jacobian
+
+        try:
+            with np.errstate(all="ignore"):
+                J = np.asarray(jacobian(lambda q: self.model(self.x, *q))(p), dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            self.jacobian_kind = f"finite differences (automatic differentiation failed: {exc})"
+            return None
+        if J.shape != (self.y.size, p.size):
+            J = J.reshape(self.y.size, p.size)
+        self.nfev += 1
+        if self.sigma is not None:
+            J *= self.inv_sigma[:, None]
+        return J
+
     def jacobian(self, p: FloatArray, *, central: bool = False) -> FloatArray:
         """J = (∂f/∂p) / σ, shape (N, n_params).
 
-        Exact when the model's Jacobian is known. Otherwise finite differences: forward
-        differences while iterating, as MINPACK takes them (n_params evaluations, relative
-        error ~ √eps, ample for choosing a step), and central differences when ``central``
-        (2 n_params evaluations, error ~ eps^(2/3)), used for the covariance that is reported.
+        Exact when the model's Jacobian is given or known. Otherwise, while iterating, forward
+        differences as MINPACK takes them (n_params evaluations, relative error ~ √eps: ample
+        for choosing a step, and cheaper than AD on large data); and for the covariance that is
+        reported (``central``), automatic differentiation through the model — or central
+        differences (error ~ eps^(2/3)) if the model uses something AD cannot follow.
         """
         self.njev += 1
         eps = np.finfo(float).eps
+        if central and self.jac is None and "automatic" in self.jacobian_kind:
+            J = self._autodiff_jacobian(p)
+            if J is not None:
+                return J
         with np.errstate(all="ignore"):
             if self.jac is not None:
                 J = np.asarray(self.jac(self.x, *p), dtype=np.float64)
@@ -502,9 +534,11 @@ def fit(
         See the module notes.
     jac : callable, optional
         ``jac(x, *params)`` returning ∂f/∂p with shape (N, p). When omitted, the exact
-        derivatives are used for models the project knows (:func:`gaussian`); otherwise finite
-        differences — forward while iterating, central for the reported covariance (automatic
-        differentiation will take their place when mvcalc has it).
+        derivatives are used for models the project knows (:func:`gaussian`); for others, forward
+        differences steer the iterations (as MINPACK does) and the reported covariance comes
+        from automatic differentiation through the model (:mod:`mvcalc.autodiff`), or from
+        central differences if the model uses an operation AD cannot follow.
+        ``FitResult.jacobian`` says which.
     aggression : float, optional
         Steepest descent only: the fixed step multiplier of δp = −aggression · ∂χ²/∂p (the
         course uses 2000 on the heights). When omitted, the step adapts (it doubles after a step
@@ -595,6 +629,7 @@ def fit(
         method=method,
         nfev=problem.nfev,
         njev=problem.njev,
+        jacobian=problem.jacobian_kind,
     )
 
 

@@ -148,7 +148,10 @@ class FitResult:
     method : str
         The method used.
     nfev, njev : int
-        Model and Jacobian evaluations (central differences count as model evaluations).
+        Model and Jacobian evaluations (finite differences count as model evaluations).
+    jacobian : str
+        How ∂f/∂p was found: given, known exactly, automatic differentiation, or finite
+        differences (with the reason AD could not follow the model).
     """
 
     params: NDArray[np.float64]
@@ -162,3 +165,4 @@ class FitResult:
     method: str = ""
     nfev: int = 0
     njev: int = 0
+    jacobian: str = ""

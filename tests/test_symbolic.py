@@ -123,7 +123,8 @@ def test_explain_reaches_sympys_derivative(pair):
         ("exp(3*x)", ["chain", "exp", "constant multiple", "power"]),
         ("x**x", ["general power", "product", "power", "log"]),
         ("7", ["constant"]),
-        ("(x + 1)**3", ["chain", "sum", "constant", "power"]),
+        ("(x + 1)**3", ["chain", "power", "sum", "constant", "power"]),
+        ("2**(x**2)", ["chain", "exponential", "power"]),
     ],
 )
 def test_explain_names_the_rules(text, rules):
@@ -136,6 +137,16 @@ def test_explain_names_the_rules(text, rules):
     latex = derivation.latex()
     assert latex.startswith("\\begin{aligned}") and latex.endswith("\\end{aligned}")
     assert "\\frac{d}{dx}" in latex
+
+
+def test_the_chain_rules_outer_step_is_taken_with_respect_to_the_inside():
+    derivation = symbolic.explain("sin(x**2)", "x")
+    chain, outer, inner = derivation.steps
+    assert (chain.rule, outer.rule, inner.rule) == ("chain", "sin", "power")
+    assert outer.with_respect_to == X**2 and outer.result == sp.cos(X**2)
+    assert chain.result == inner.result * outer.result  # dy/dx = dy/du · du/dx
+    assert "d/d(x**2) [sin(x**2)] = cos(x**2)" in derivation.text()
+    assert "\\frac{d}{d\\left(x^{2}\\right)}" in derivation.latex()
 
 
 def test_explain_chooses_the_only_variable_and_refuses_ambiguity():

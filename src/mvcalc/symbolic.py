@@ -491,15 +491,19 @@ def total_derivative(
 
 @dataclass(frozen=True)
 class Step:
-    """One use of a rule: d/dx of ``expression`` is ``result``.
+    """One use of a rule: the derivative of ``expression`` is ``result``.
 
     ``depth`` is how far inside the whole derivation the step sits (0 for the outermost).
+    ``with_respect_to`` is None for a derivative with respect to the derivation's variable; in
+    the chain rule, the outer function's step is taken with respect to its inner argument u
+    (d sin(u)/du = cos(u)), and ``with_respect_to`` is that u.
     """
 
     rule: str
     expression: sympy.Expr
     result: sympy.Expr
     depth: int = 0
+    with_respect_to: sympy.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -518,8 +522,9 @@ class Derivation:
         lines = [f"d/d{x} [{sympy.sstr(self.expression)}]"]
         for s in self.steps:
             rule = f"{s.rule} rule:" if s.rule in _RULES_NAMED_RULE else f"{s.rule}:"
+            wrt = x if s.with_respect_to is None else f"({sympy.sstr(s.with_respect_to)})"
             lines.append(
-                f"{'  ' * (s.depth + 1)}{rule:<{width}} d/d{x} [{sympy.sstr(s.expression)}]"
+                f"{'  ' * (s.depth + 1)}{rule:<{width}} d/d{wrt} [{sympy.sstr(s.expression)}]"
                 f" = {sympy.sstr(s.result)}"
             )
         lines.append(f"= {sympy.sstr(self.result)}")
@@ -531,8 +536,13 @@ class Derivation:
         rows = []
         for s in self.steps:
             rule = f"{s.rule} rule" if s.rule in _RULES_NAMED_RULE else s.rule
+            wrt = (
+                x
+                if s.with_respect_to is None
+                else rf"\left({sympy.latex(s.with_respect_to)}\right)"
+            )
             rows.append(
-                rf"\frac{{d}}{{d{x}}}\left({sympy.latex(s.expression)}\right) &= "
+                rf"\frac{{d}}{{d{wrt}}}\left({sympy.latex(s.expression)}\right) &= "
                 rf"{sympy.latex(s.result)} && \text{{{rule}}}"
             )
         rows.append(rf"\frac{{d}}{{d{x}}}\left({sympy.latex(self.expression)}\right) &= "
@@ -629,11 +639,13 @@ def _derive(f: sympy.Expr, x: sympy.Symbol, steps: list[Step], depth: int) -> sy
             if base == x:
                 return done("power", exponent * x ** (exponent - 1))
             outer = exponent * base ** (exponent - 1)
+            steps.append(Step("power", f, outer, depth + 1, with_respect_to=base))
             return done("chain", outer * _derive(base, x, steps, depth + 1))
         if not base.has(x):
             outer = f * sympy.log(base)
             if exponent == x:
                 return done("exponential", outer)
+            steps.append(Step("exponential", f, outer, depth + 1, with_respect_to=exponent))
             return done("chain", outer * _derive(exponent, x, steps, depth + 1))
         inner = exponent * sympy.log(base)  # f = exp(g log b): logarithmic differentiation
         return done("general power", f * _derive(inner, x, steps, depth + 1))
@@ -645,6 +657,6 @@ def _derive(f: sympy.Expr, x: sympy.Symbol, steps: list[Step], depth: int) -> sy
         if u == x:
             return done(rule, outer)
         # chain rule: the outer function's own rule is a step of its own, then the inside
-        steps.append(Step(rule, f.func(u), outer, depth + 1))
+        steps.append(Step(rule, f.func(u), outer, depth + 1, with_respect_to=u))
         return done("chain", outer * _derive(u, x, steps, depth + 1))
     return done("sympy", sympy.diff(f, x))  # anything else: SymPy's derivative, unexplained

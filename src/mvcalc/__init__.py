@@ -10,12 +10,13 @@ Examples
 True
 """
 
-from mvcalc import autodiff, calculus, datasets, plots, regression, symbolic
+from mvcalc import autodiff, calculus, datasets, optimize, plots, regression, symbolic
 from mvcalc.autodiff import grad, hessian, jacobian
 from mvcalc.calculus import DerivativeResult, derivative
 from mvcalc.nn import Network
+from mvcalc.optimize import gradient_descent, minimize, newton_raphson
 from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
-from mvcalc.results import FitResult, GradientCheck, LinearFit, TrainingHistory
+from mvcalc.results import FitResult, GradientCheck, LinearFit, Result, TrainingHistory
 
 __version__ = "0.1.0"
 
@@ -25,6 +26,7 @@ __all__ = [
     "GradientCheck",
     "LinearFit",
     "Network",
+    "Result",
     "TrainingHistory",
     "__version__",
     "autodiff",
@@ -35,9 +37,13 @@ __all__ = [
     "fit",
     "gaussian",
     "grad",
+    "gradient_descent",
     "hessian",
     "jacobian",
     "linear_fit",
+    "minimize",
+    "newton_raphson",
+    "optimize",
     "plots",
     "regression",
     "symbolic",

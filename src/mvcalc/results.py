@@ -6,11 +6,12 @@ They are plain frozen dataclasses: print them, compare them, pull fields out by 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["FitResult", "GradientCheck", "LinearFit", "TrainingHistory"]
+__all__ = ["FitResult", "GradientCheck", "LinearFit", "Result", "TrainingHistory"]
 
 
 @dataclass(frozen=True)
@@ -166,3 +167,32 @@ class FitResult:
     nfev: int = 0
     njev: int = 0
     jacobian: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """What an iterative method did (:func:`mvcalc.newton_raphson`, :func:`mvcalc.minimize`, ...).
+
+    Attributes
+    ----------
+    x : float or ndarray
+        The last iterate (the last finite one, if the method had to stop).
+    fun : float or ndarray
+        f at ``x``: the residual for root finding, the value for minimisation.
+    path : ndarray, shape (nit + 1,) or (nit + 1, n)
+        Every iterate; ``path[0]`` is the start.
+    nit : int
+        Iterations taken.
+    converged : bool
+        Whether the convergence test was met.
+    message : str
+        Why the method stopped, by name: converged, zero derivative, cycling, divergence,
+        iteration limit, ...
+    """
+
+    x: Any
+    fun: Any
+    path: NDArray[np.float64] = field(repr=False)
+    nit: int
+    converged: bool
+    message: str

@@ -10,13 +10,14 @@ Examples
 True
 """
 
-from mvcalc import autodiff, calculus, datasets, optimize, plots, regression, symbolic
+from mvcalc import autodiff, calculus, datasets, optimize, plots, regression, series, symbolic
 from mvcalc.autodiff import grad, hessian, jacobian
 from mvcalc.calculus import DerivativeResult, derivative
 from mvcalc.nn import Network
 from mvcalc.optimize import gradient_descent, minimize, newton_raphson
 from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
 from mvcalc.results import FitResult, GradientCheck, LinearFit, Result, TrainingHistory
+from mvcalc.series import TaylorSeries, taylor
 
 __version__ = "0.1.0"
 
@@ -27,6 +28,7 @@ __all__ = [
     "LinearFit",
     "Network",
     "Result",
+    "TaylorSeries",
     "TrainingHistory",
     "__version__",
     "autodiff",
@@ -46,5 +48,7 @@ __all__ = [
     "optimize",
     "plots",
     "regression",
+    "series",
     "symbolic",
+    "taylor",
 ]

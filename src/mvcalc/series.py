@@ -1,0 +1,556 @@
+"""Taylor series: approximating a function by a polynomial, and knowing how good that is.
+
+.. math:: f(x) ≈ \\sum_{k=0}^{n} \\frac{f^{(k)}(x_0)}{k!} (x - x_0)^k ,
+          \\qquad |R_n(x)| \\le \\frac{\\max_ξ |f^{(n+1)}(ξ)|}{(n+1)!} |x - x_0|^{n+1}
+
+Maths text and SymPy expressions give exact coefficients and a polynomial; for them the Lagrange
+remainder bound is rigorous, because max |f⁽ⁿ⁺¹⁾| over the interval is bounded by interval
+arithmetic with outward rounding (on many sub-intervals, so the bound is also tight). Python
+callables give numeric coefficients by nested forward-mode automatic differentiation. In several
+variables the series stops at order 2: the linearisation f(x₀) + ∇f·Δx and the quadratic
+approximation that adds ½ Δxᵀ H Δx.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy
+from numpy.typing import ArrayLike, NDArray
+
+from mvcalc._validate import nonnegative_int
+
+__all__ = ["RemainderBound", "TaylorSeries", "taylor"]
+
+FloatArray = NDArray[np.float64]
+_MAX_CALLABLE_ORDER = 10  # nested AD costs about 2^order operations per operation of f
+
+
+@dataclass(frozen=True)
+class RemainderBound:
+    """The Lagrange bound on |f − Pₙ| over an interval, with the actual error beside it.
+
+    Attributes
+    ----------
+    bound : float
+        max |f⁽ⁿ⁺¹⁾| / (n+1)! · max |x − x₀|ⁿ⁺¹ over the interval (``inf`` if f⁽ⁿ⁺¹⁾ is
+        unbounded there, e.g. across a singularity).
+    actual : float
+        The largest |f(x) − Pₙ(x)| found on a fine grid of the interval (≤ the true maximum).
+    derivative_bound : float
+        The bound used for max |f⁽ⁿ⁺¹⁾(ξ)|, ξ between x₀ and the interval.
+    rigorous : bool
+        True when the derivative bound comes from interval arithmetic (symbolic input); False
+        for callables, where it is the maximum on a grid (an estimate, not a guarantee).
+    interval : tuple of float
+    """
+
+    bound: float
+    actual: float
+    derivative_bound: float
+    rigorous: bool
+    interval: tuple[float, float]
+
+
+class TaylorSeries:
+    """The Taylor polynomial of f about x₀ (made by :func:`taylor`).
+
+    Attributes
+    ----------
+    x0 : float or ndarray
+    order : int
+    coefficients : list of sympy numbers (symbolic input) or ndarray (callables); 1-D only
+        c_k, the coefficient of (x − x₀)^k.
+    polynomial : sympy.Expr or None
+        The polynomial, for symbolic input.
+    gradient, hessian : ndarray or None
+        ∇f(x₀) and H(x₀) in several variables (order ≥ 1 and ≥ 2).
+    variables : list of str
+    """
+
+    def __init__(
+        self,
+        *,
+        x0: Any,
+        order: int,
+        f: Callable[..., Any],
+        value: float,
+        coefficients: Any = None,
+        polynomial: sympy.Expr | None = None,
+        gradient: FloatArray | None = None,
+        hessian: FloatArray | None = None,
+        expression: sympy.Expr | None = None,
+        variables: list[str] | None = None,
+    ) -> None:
+        self.x0 = x0
+        self.order = order
+        self.f = f
+        self.value = value
+        self.coefficients = coefficients
+        self.polynomial = polynomial
+        self.gradient = gradient
+        self.hessian = hessian
+        self.expression = expression
+        self.variables = variables or []
+        self._floats = None if coefficients is None else np.array([float(c) for c in coefficients])
+
+    @property
+    def multivariate(self) -> bool:
+        return self.gradient is not None or (self.coefficients is None)
+
+    def __repr__(self) -> str:
+        where = np.array2string(np.asarray(self.x0)) if self.multivariate else f"{self.x0}"
+        shown = f", polynomial={self.polynomial}" if self.polynomial is not None else ""
+        return f"TaylorSeries(x0={where}, order={self.order}{shown})"
+
+    def __call__(self, x: ArrayLike) -> Any:
+        """Evaluate the approximation (vectorised; in n-D, x has shape (..., n)).
+
+        Examples
+        --------
+        >>> import mvcalc as mc
+        >>> p = mc.taylor("exp(x)", 0, 3)
+        >>> float(p(1.0))        # 1 + 1 + 1/2 + 1/6
+        2.6666666666666665
+        """
+        xa = np.asarray(x, dtype=np.float64)
+        if not self.multivariate:
+            assert self._floats is not None
+            d = xa - float(self.x0)
+            total = np.zeros_like(d) + self._floats[-1]
+            for c in self._floats[-2::-1]:  # Horner: c0 + d(c1 + d(c2 + ...))
+                total = total * d + c
+            return float(total) if total.ndim == 0 else total
+        x0 = np.asarray(self.x0, dtype=np.float64)
+        if xa.shape[-1:] != x0.shape:
+            raise ValueError(f"x must have shape (..., {x0.size}), got {xa.shape}")
+        d = xa - x0
+        out = np.full(d.shape[:-1], self.value)
+        if self.order >= 1 and self.gradient is not None:
+            out = out + d @ self.gradient
+        if self.order >= 2 and self.hessian is not None:
+            out = out + 0.5 * np.einsum("...i,ij,...j->...", d, self.hessian, d)
+        return float(out) if out.ndim == 0 else out
+
+    def remainder_bound(self, a: float, b: float, *, subintervals: int = 256) -> RemainderBound:
+        """Bound |f(x) − Pₙ(x)| for x in [a, b] by Lagrange's remainder, and measure it.
+
+        Parameters
+        ----------
+        a, b : float
+            The interval (a < b).
+        subintervals : int, optional
+            The hull of [a, b] and x₀ is cut into this many pieces; interval arithmetic on each
+            keeps the rigorous bound close to the true maximum.
+
+        Returns
+        -------
+        RemainderBound
+
+        Examples
+        --------
+        >>> import mvcalc as mc
+        >>> r = mc.taylor("exp(x)", 0, 4).remainder_bound(0, 1)
+        >>> r.rigorous, r.actual <= r.bound, round(r.bound, 6)    # e/5! ≈ 0.022652
+        (True, True, 0.022652)
+        """
+        if self.multivariate:
+            raise ValueError("remainder_bound is for functions of one variable")
+        a, b = float(a), float(b)
+        if not (math.isfinite(a) and math.isfinite(b) and a < b):
+            raise ValueError(f"a and b must be finite with a < b, got {a}, {b}")
+        n = self.order
+        x0 = float(self.x0)
+        lo, hi = min(a, x0), max(b, x0)
+        if self.expression is not None:
+            symbol = sympy.Symbol(self.variables[0])
+            derivative = sympy.diff(self.expression, symbol, n + 1)
+            try:
+                m = _max_abs_on(derivative, symbol, lo, hi, subintervals)
+                rigorous = True
+            except _NotBounded:
+                m, rigorous = math.inf, True
+            except _Unsupported:
+                m, rigorous = self._grid_derivative_max(lo, hi), False
+        else:
+            m, rigorous = self._grid_derivative_max(lo, hi), False
+        reach = max(abs(a - x0), abs(b - x0))
+        bound = m / math.factorial(n + 1) * reach ** (n + 1) if math.isfinite(m) else math.inf
+        grid = np.linspace(a, b, 4001)
+        with np.errstate(all="ignore"):
+            errors = np.abs(np.asarray(self.f(grid), dtype=np.float64) - self(grid))
+        actual = float(np.nanmax(errors)) if np.any(np.isfinite(errors)) else math.inf
+        return RemainderBound(bound=float(bound), actual=actual, derivative_bound=float(m),
+                              rigorous=rigorous, interval=(a, b))  # fmt: skip
+
+    def _grid_derivative_max(self, lo: float, hi: float) -> float:
+        from mvcalc.autodiff import grad
+
+        g: Callable[..., Any] = self.f
+        for _ in range(self.order + 1):
+            g = grad(g)
+        values = [abs(float(g(t))) for t in np.linspace(lo, hi, 201)]
+        return max(values)
+
+    def radius_of_convergence(self, terms: int = 40) -> float:
+        """An estimate of the radius of convergence from the root test on the coefficients.
+
+        Uses |c_k|^(−1/k) over the last coefficients of a series of ``terms`` terms (symbolic
+        input only); ``inf`` when they vanish, as for polynomials and entire functions whose
+        coefficients fall faster than any geometric sequence.
+
+        Examples
+        --------
+        >>> import mvcalc as mc
+        >>> round(mc.taylor("1/(1-x)", 0, 3).radius_of_convergence(), 6)
+        1.0
+        >>> round(mc.taylor("log(1+x)", 0, 3).radius_of_convergence(), 2)
+        1.0
+        """
+        if self.expression is None or self.multivariate:
+            raise ValueError("radius_of_convergence needs a symbolic function of one variable")
+        symbol = sympy.Symbol(self.variables[0])
+        x0 = sympy.Rational(Fraction(repr(float(self.x0))))
+        shifted = self.expression.subs(symbol, symbol + x0)
+        series = sympy.series(shifted, symbol, 0, terms).removeO()
+        coefficients = [abs(float(series.coeff(symbol, k))) for k in range(terms)]
+        tail = [(k, c) for k, c in enumerate(coefficients) if k >= terms // 2 and c > 0]
+        if not tail:
+            return math.inf
+        estimates = [c ** (-1.0 / k) for k, c in tail]
+        if estimates[-1] > 1.5 * estimates[0]:  # still growing like (k!)^(1/k): entire
+            return math.inf
+        # the root test converges slowly (k^(1/k)): extrapolate the last estimates to k → ∞
+        ks = np.array([k for k, _ in tail], dtype=float)
+        fit = np.polyfit(1 / ks, np.log(estimates), 1)
+        radius = float(np.exp(fit[1]))
+        return radius if radius < 1e6 else math.inf
+
+
+class _NotBounded(Exception):
+    """The derivative is unbounded on the interval (a pole or a domain edge inside)."""
+
+
+class _Unsupported(Exception):
+    """The expression uses a function the interval evaluator does not know."""
+
+
+def taylor(f: Any, x0: Any, order: int) -> TaylorSeries:
+    """The Taylor series of f about x₀, to the given order.
+
+    Parameters
+    ----------
+    f : str, sympy.Expr or callable
+        Maths text or a SymPy expression (exact coefficients, a polynomial and rigorous remainder
+        bounds), or a function written with NumPy (numeric coefficients by automatic
+        differentiation).
+    x0 : float or array_like
+        The expansion point; a vector for a function of several variables (in alphabetical
+        order of the variables, for text).
+    order : int
+        ≥ 0; at most 2 in several variables (order 1 is the linearisation), and at most 10 for
+        callables of one variable.
+
+    Returns
+    -------
+    TaylorSeries
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> p = mc.taylor("exp(x)", 0, 4)
+    >>> p.polynomial
+    x**4/24 + x**3/6 + x**2/2 + x + 1
+    >>> p.coefficients
+    [1, 1, 1/2, 1/6, 1/24]
+    >>> q = mc.taylor("x**2*y", [1, 2], 2)
+    >>> q.gradient, q.hessian
+    (array([4., 1.]), array([[4., 2.],
+           [2., 0.]]))
+    """
+    order = nonnegative_int(order, "order")
+    if isinstance(f, str | sympy.Expr):
+        return _symbolic_taylor(f, x0, order)
+    if not callable(f):
+        raise TypeError(f"f must be maths text, a SymPy expression or callable, got {f!r}")
+    return _numeric_taylor(f, x0, order)
+
+
+def _exact(value: Any, name: str) -> sympy.Expr:
+    if isinstance(value, str):
+        from mvcalc import symbolic
+
+        parsed = symbolic.parse(value)
+        if parsed.free_symbols or not parsed.is_real:
+            raise ValueError(f"{name} must be a real number, got {value!r}")
+        return parsed
+    if isinstance(value, sympy.Expr) and value.is_number:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if isinstance(value, int | np.integer):
+        return sympy.Integer(int(value))
+    fraction = Fraction(repr(float(value)))  # the decimal as written: 0.1 is 1/10
+    return sympy.Rational(fraction.numerator, fraction.denominator)
+
+
+def _symbolic_taylor(f: Any, x0: Any, order: int) -> TaylorSeries:
+    from mvcalc import symbolic
+    from mvcalc._numeric import numeric_function
+
+    expr = symbolic.parse(f) if isinstance(f, str) else f
+    symbols = sorted(expr.free_symbols, key=str)
+    points = np.atleast_1d(np.asarray(x0, dtype=object))
+    if points.ndim != 1:
+        raise ValueError(f"x0 must be a number or a 1-D list, got shape {points.shape}")
+    if len(symbols) > 1 or points.size > 1:
+        if points.size != max(len(symbols), 1):
+            names = ", ".join(map(str, symbols))
+            raise ValueError(f"x0 must give one value per variable ({names}), got {points.size}")
+        if order > 2:
+            raise ValueError(f"order must be at most 2 in several variables, got {order}")
+        exact = [_exact(v, "x0") for v in points]
+        at = dict(zip(symbols, exact, strict=True))
+        value = float(expr.subs(at))
+        g = np.array([float(sympy.diff(expr, s).subs(at)) for s in symbols])
+        h = np.array([[float(sympy.diff(expr, a, b).subs(at)) for b in symbols] for a in symbols])
+        d = [s - v for s, v in at.items()]
+        poly = expr.subs(at)
+        if order >= 1:
+            poly += sum(gi * di for gi, di in zip(
+                [sympy.diff(expr, s).subs(at) for s in symbols], d, strict=True))  # fmt: skip
+        if order >= 2:
+            poly += sympy.Rational(1, 2) * sum(
+                sympy.diff(expr, a, b).subs(at) * da * db
+                for a, da in zip(symbols, d, strict=True)
+                for b, db in zip(symbols, d, strict=True)
+            )
+        numeric = numeric_function(expr, symbols)
+        return TaylorSeries(
+            x0=np.array([float(v) for v in exact]), order=order,
+            f=lambda v: numeric(*np.moveaxis(np.asarray(v, dtype=float), -1, 0)),
+            value=value, polynomial=sympy.expand(poly), gradient=g if order >= 1 else None,
+            hessian=h if order >= 2 else None, expression=expr,
+            variables=[str(s) for s in symbols],
+        )  # fmt: skip
+    x = symbols[0] if symbols else sympy.Symbol("x")
+    a = _exact(points[0], "x0")
+    coefficients = []
+    derivative = expr
+    for k in range(order + 1):
+        coefficients.append(derivative.subs(x, a) / sympy.factorial(k))
+        derivative = sympy.diff(derivative, x)
+    for c in coefficients:
+        if not c.is_finite:
+            raise ValueError(f"f is not differentiable {order} times at x0 = {a}")
+    polynomial = sum((c * (x - a) ** k for k, c in enumerate(coefficients)), sympy.Integer(0))
+    return TaylorSeries(
+        x0=float(a), order=order, f=numeric_function(expr, [x]), value=float(coefficients[0]),
+        coefficients=coefficients, polynomial=sympy.expand(polynomial), expression=expr,
+        variables=[str(x)],
+    )  # fmt: skip
+
+
+def _numeric_taylor(f: Callable[..., Any], x0: Any, order: int) -> TaylorSeries:
+    from mvcalc.autodiff import grad, hessian
+
+    try:
+        point = np.asarray(x0, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"x0 must be a number or a 1-D array, got {x0!r}") from None
+    if point.ndim > 1 or not np.all(np.isfinite(point)):
+        raise ValueError(f"x0 must be a finite number or 1-D array, got {x0!r}")
+    if point.ndim == 1:
+        if order > 2:
+            raise ValueError(f"order must be at most 2 in several variables, got {order}")
+        value = float(np.asarray(f(point)))
+        gradient = np.asarray(grad(f)(point), dtype=np.float64) if order >= 1 else None
+        hess = np.asarray(hessian(f)(point), dtype=np.float64) if order >= 2 else None
+        return TaylorSeries(x0=point, order=order, f=f, value=value, gradient=gradient,
+                            hessian=hess)  # fmt: skip
+    if order > _MAX_CALLABLE_ORDER:
+        raise ValueError(
+            f"order must be at most {_MAX_CALLABLE_ORDER} for a callable (each order doubles "
+            f"the work of nested AD); give f as maths text for higher orders, got {order}"
+        )
+    coefficients = []
+    derivative: Callable[..., Any] = f
+    for k in range(order + 1):  # c_k = f⁽ᵏ⁾(x₀)/k!, each derivative by one more nesting of AD
+        coefficients.append(float(np.asarray(derivative(float(point)))) / math.factorial(k))
+        derivative = grad(derivative)
+    return TaylorSeries(x0=float(point), order=order, f=f, value=coefficients[0],
+                        coefficients=np.array(coefficients))  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------
+# Interval arithmetic, for rigorous bounds on |f⁽ⁿ⁺¹⁾|
+# ------------------------------------------------------------------------------------------
+
+_EPS = float(np.finfo(float).eps)
+
+
+def _out(lo: float, hi: float) -> tuple[float, float]:
+    """Round outward by a few ulps, so floating-point error cannot shrink the interval."""
+    if math.isnan(lo) or math.isnan(hi):
+        raise _NotBounded
+    return (lo - 4 * _EPS * abs(lo) - 1e-300, hi + 4 * _EPS * abs(hi) + 1e-300)
+
+
+def _max_abs_on(expr: sympy.Expr, x: sympy.Symbol, lo: float, hi: float, pieces: int) -> float:
+    """A rigorous upper bound of |expr| for x in [lo, hi], over ``pieces`` sub-intervals."""
+    evaluate = _compile(expr, x)  # walk the SymPy tree once, then evaluate it many times
+    edges = np.linspace(lo, hi, pieces + 1) if hi > lo else np.array([lo, hi])
+    best = 0.0
+    for left, right in itertools.pairwise(edges):
+        a, b = evaluate((float(left), float(right)))
+        best = max(best, abs(a), abs(b))
+    if not math.isfinite(best):
+        raise _NotBounded
+    return best
+
+
+Interval = tuple[float, float]
+
+
+def _compile(e: sympy.Expr, x: sympy.Symbol) -> Callable[[Interval], Interval]:
+    """The interval extension of ``e``: a function from an interval of x to one containing e."""
+    if e == x:
+        return lambda box: box
+    if e.is_Number or e.is_NumberSymbol:
+        constant = _out(float(e), float(e))
+        return lambda box: constant
+    if e.free_symbols and x not in e.free_symbols:
+        raise _Unsupported(f"other variables: {e.free_symbols}")
+    parts = [_compile(a, x) for a in e.args]
+    if e.is_Add:
+        return lambda box: _add([p(box) for p in parts])
+    if e.is_Mul:
+        return lambda box: _mul([p(box) for p in parts])
+    if e.is_Pow:
+        base, exponent = parts[0], e.args[1]
+        if not exponent.is_Rational:
+            raise _Unsupported(f"power {exponent}")
+        return lambda box: _power(base(box), exponent)
+    rule = _FUNCTION_RULES.get(e.func)
+    if rule is None or len(parts) != 1:
+        raise _Unsupported(str(e.func))
+    (inner,) = parts
+    return lambda box: rule(*inner(box))
+
+
+def _add(items: list[Interval]) -> Interval:
+    return _out(sum(a for a, _ in items), sum(b for _, b in items))
+
+
+def _mul(items: list[Interval]) -> Interval:
+    lo, hi = items[0]
+    for c, d in items[1:]:
+        products = [lo * c, lo * d, hi * c, hi * d]
+        products = [0.0 if math.isnan(p) else p for p in products]  # 0 · ∞
+        lo, hi = min(products), max(products)
+    return _out(lo, hi)
+
+
+def _log(a: float, b: float) -> Interval:
+    if a <= 0:
+        raise _NotBounded
+    return _out(math.log(a), math.log(b))
+
+
+def _cosh_interval(a: float, b: float) -> Interval:
+    low = 1.0 if a <= 0 <= b else min(_cosh(a), _cosh(b))
+    return _out(low, max(_cosh(a), _cosh(b)))
+
+
+def _abs_interval(a: float, b: float) -> Interval:
+    low = 0.0 if a <= 0 <= b else min(abs(a), abs(b))
+    return _out(low, max(abs(a), abs(b)))
+
+
+def _tan_interval(a: float, b: float) -> Interval:
+    k = math.floor((a - math.pi / 2) / math.pi) + 1
+    if a <= math.pi / 2 + k * math.pi <= b or b - a >= math.pi:
+        raise _NotBounded
+    return _out(math.tan(a), math.tan(b))
+
+
+def _arc(g: Callable[[float], float]) -> Callable[[float, float], Interval]:
+    def rule(a: float, b: float) -> Interval:
+        if a < -1 or b > 1:
+            raise _NotBounded
+        return _out(min(g(a), g(b)), max(g(a), g(b)))
+
+    return rule
+
+
+_FUNCTION_RULES: dict[Any, Callable[[float, float], Interval]] = {
+    sympy.exp: lambda a, b: _out(_exp(a), _exp(b)),
+    sympy.log: _log,
+    sympy.sin: lambda a, b: _trig(a, b, 0.0),
+    sympy.cos: lambda a, b: _trig(a, b, math.pi / 2),
+    sympy.tan: _tan_interval,
+    sympy.atan: lambda a, b: _out(math.atan(a), math.atan(b)),
+    sympy.tanh: lambda a, b: _out(math.tanh(a), math.tanh(b)),
+    sympy.sinh: lambda a, b: _out(_sinh(a), _sinh(b)),
+    sympy.cosh: _cosh_interval,
+    sympy.Abs: _abs_interval,
+    sympy.asin: _arc(math.asin),
+    sympy.acos: _arc(math.acos),
+}
+
+
+def _exp(v: float) -> float:
+    return math.inf if v > 709 else math.exp(v)
+
+
+def _sinh(v: float) -> float:
+    return math.copysign(math.inf, v) if abs(v) > 709 else math.sinh(v)
+
+
+def _cosh(v: float) -> float:
+    return math.inf if abs(v) > 709 else math.cosh(v)
+
+
+def _trig(a: float, b: float, shift: float) -> tuple[float, float]:
+    """sin over [a, b] (cos as sin shifted by π/2): extremes at the ends or at peaks inside."""
+    if b - a >= 2 * math.pi:
+        return (-1.0, 1.0)
+    a2, b2 = a + shift, b + shift
+    values = [math.sin(a2), math.sin(b2)]
+    k = math.ceil((a2 - math.pi / 2) / math.pi)
+    while math.pi / 2 + k * math.pi <= b2:
+        values.append(1.0 if k % 2 == 0 else -1.0)
+        k += 1
+    return _out(max(min(values), -1.0), min(max(values), 1.0))
+
+
+def _power(base: tuple[float, float], exponent: sympy.Expr) -> tuple[float, float]:
+    a, b = base
+    p = float(exponent)
+    if exponent.is_Integer:
+        n = int(exponent)
+        if n < 0:
+            if a <= 0 <= b:
+                raise _NotBounded
+            lo, hi = _power((a, b), sympy.Integer(-n))
+            return _out(min(1 / lo, 1 / hi), max(1 / lo, 1 / hi))
+        if n % 2 == 0:
+            ends = [abs(a) ** n, abs(b) ** n]
+            low = 0.0 if a <= 0 <= b else min(ends)
+            return _out(low, max(ends))
+        return _out(a**n, b**n)
+    # fractional powers: defined for a non-negative base
+    if a < 0:
+        raise _NotBounded
+    if p < 0 and a == 0:
+        raise _NotBounded
+    ends = [a**p, b**p]
+    return _out(min(ends), max(ends))

@@ -222,3 +222,77 @@ def test_newton_finds_saddles_but_hybrid_does_not():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --------------------------------------------------------------------------------------------
+# Lagrange multipliers
+# --------------------------------------------------------------------------------------------
+
+
+def _slsqp(f, g, x0, sign):
+    with np.errstate(all="ignore"):  # maximising an unbounded f runs away: SciPy says so
+        return sopt.minimize(lambda v: sign * f(v), x0, method="SLSQP",
+                             constraints=[{"type": "eq", "fun": g}], tol=1e-12)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("f_text", "g_text", "f", "g"),
+    [
+        ("x*y", "x**2 + y**2 - 1", lambda v: v[0] * v[1], lambda v: v[0] ** 2 + v[1] ** 2 - 1),
+        ("x + 2*y", "x**2 + y**2 - 5", lambda v: v[0] + 2 * v[1],
+         lambda v: v[0] ** 2 + v[1] ** 2 - 5),
+        ("x**2 + 3*y**2", "x + y - 2", lambda v: v[0] ** 2 + 3 * v[1] ** 2,
+         lambda v: v[0] + v[1] - 2),
+        ("exp(x)*y + sin(y)", "x**2 + y**4 - 1", lambda v: np.exp(v[0]) * v[1] + np.sin(v[1]),
+         lambda v: v[0] ** 2 + v[1] ** 4 - 1),
+    ],
+)  # fmt: skip
+def test_lagrange_extremes_agree_with_scipy(f_text, g_text, f, g):
+    points = mc.lagrange(f_text, g_text, "x,y")
+    assert points
+    for p in points:  # each point satisfies the constraint and ∇f = λ∇g
+        xy = p.coordinates()
+        assert abs(g(xy)) < 1e-9
+        grad_f = mc.grad(f)(xy)
+        grad_g = mc.grad(g)(xy)
+        np.testing.assert_allclose(grad_f, float(p.multipliers[0]) * grad_g, atol=1e-8)
+        assert float(p.value) == pytest.approx(f(xy), rel=1e-12, abs=1e-12)
+    best = _slsqp(f, g, [0.5, 0.5], -1)  # the constrained maximum (or the min when unbounded)
+    worst = _slsqp(f, g, [0.5, -0.5], 1)
+    maxima = [float(p.value) for p in points if p.kind == "maximum"]
+    minima = [float(p.value) for p in points if p.kind == "minimum"]
+    if best.success and maxima:
+        assert max(maxima) == pytest.approx(-best.fun, rel=1e-6)
+    if worst.success and minima:
+        assert min(minima) == pytest.approx(worst.fun, rel=1e-6, abs=1e-9)
+
+
+def test_lagrange_exact_answers():
+    points = mc.lagrange("x*y", "x**2 + y**2 - 1", "x,y")
+    import sympy as sp
+
+    assert sorted(p.kind for p in points) == ["maximum", "maximum", "minimum", "minimum"]
+    assert {p.value for p in points} == {sp.Rational(1, 2), -sp.Rational(1, 2)}
+    assert all(abs(p.point["x"]) == sp.sqrt(2) / 2 for p in points)
+    (single,) = mc.lagrange("x**2 + y**2 + z**2", "x + y + z - 1", ["x", "y", "z"])
+    assert single.kind == "minimum" and single.value == sp.Rational(1, 3)
+    assert single.multipliers == [sp.Rational(2, 3)]
+    two = mc.lagrange("x*y*z", "x + y + z - 3, x - y", "x,y,z")
+    assert {(p.kind, p.value) for p in two} == {("maximum", 1), ("minimum", 0)}
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        (("x*y", [], "x,y"), ValueError, "constraints must hold at least one"),
+        (("x*y", "x + y - 1", "x,y,z"), ValueError, r"variables \['z'\] do not appear"),
+        (("x*y*w", "x + y - 1", "x,y"), ValueError, "missing \\['w'\\]"),
+        (("x*y", "x + y - 1", "x,x"), ValueError, "distinct names"),
+        (("x*y", "x - 1, y - 1", "x,y"), ValueError, "leave no freedom"),
+        (("x*y", 5, "x,y"), TypeError, "constraints must be text"),
+        (("x*y", "x + __import__('os')", "x,y"), ValueError, "not allowed"),
+    ],
+)
+def test_lagrange_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        mc.lagrange(*args)

@@ -14,7 +14,7 @@ from mvcalc import autodiff, calculus, datasets, optimize, plots, regression, se
 from mvcalc.autodiff import grad, hessian, jacobian
 from mvcalc.calculus import DerivativeResult, derivative
 from mvcalc.nn import Network
-from mvcalc.optimize import gradient_descent, minimize, newton_raphson
+from mvcalc.optimize import gradient_descent, lagrange, minimize, newton_raphson
 from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
 from mvcalc.results import FitResult, GradientCheck, LinearFit, Result, TrainingHistory
 from mvcalc.series import TaylorSeries, taylor
@@ -42,6 +42,7 @@ __all__ = [
     "gradient_descent",
     "hessian",
     "jacobian",
+    "lagrange",
     "linear_fit",
     "minimize",
     "newton_raphson",

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from mvcalc._validate import positive_float, positive_int
 from mvcalc.autodiff import grad as ad_grad
@@ -24,7 +25,17 @@ from mvcalc.autodiff import hessian as ad_hessian
 from mvcalc.autodiff import jacobian as ad_jacobian
 from mvcalc.results import Result
 
-__all__ = ["METHODS", "as_function", "gradient_descent", "minimize", "newton_raphson"]
+__all__ = [
+    "METHODS",
+    "StationaryPoint",
+    "as_function",
+    "gradient_descent",
+    "lagrange",
+    "minimize",
+    "newton_raphson",
+]
+
+FloatArray = NDArray[np.float64]
 
 METHODS = ("hybrid", "newton", "gradient-descent")
 _DIVERGED = 1e12  # |x| or |f| this many times larger than at the start counts as divergence
@@ -428,3 +439,167 @@ def _descend(
             if float(np.linalg.norm(step)) <= tol * tol * max(float(np.linalg.norm(x)), 1.0):
                 return _result(path, fx, True, "converged: the step is negligible")
     return _result(path, fx, False, f"iteration limit: not converged within max_iter = {max_iter}")
+
+
+# ------------------------------------------------------------------------------------------
+# Lagrange multipliers
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StationaryPoint:
+    """A point where ∇f = Σ λᵢ ∇gᵢ on the constraints gᵢ = 0 (:func:`lagrange`).
+
+    Attributes
+    ----------
+    point : dict of str to sympy number
+        The variables' values (exact when SymPy solved the system, floats from the numeric
+        fallback).
+    multipliers : list of sympy number
+        λ₁, …, λₘ.
+    value : sympy number
+        f at the point.
+    kind : {"maximum", "minimum", "saddle", "unknown"}
+        From the bordered Hessian: a constrained local maximum or minimum, a saddle, or
+        "unknown" where the test cannot decide (a zero minor).
+    """
+
+    point: dict[str, Any]
+    multipliers: list[Any]
+    value: Any
+    kind: str
+
+    def coordinates(self) -> FloatArray:
+        """The point as floats, in the order of the variables."""
+        return np.array([float(v) for v in self.point.values()])
+
+
+def lagrange(
+    f: Any, constraints: Any, variables: Any, *, starts: int = 24
+) -> list[StationaryPoint]:
+    """Stationary points of f subject to gᵢ = 0, by Lagrange multipliers: ∇f = Σ λᵢ ∇gᵢ.
+
+    Parameters
+    ----------
+    f : str or sympy.Expr
+    constraints : str, sympy.Expr or list of them
+        Each gᵢ, meaning the constraint gᵢ = 0 (``"x**2 + y**2 - 1"``).
+    variables : str or list of str
+        ``"x,y"`` or ``["x", "y"]``; every one must appear in f or a constraint.
+    starts : int, optional
+        Starting points for the numeric fallback (Newton on the Lagrangian system) when SymPy
+        finds no closed form.
+
+    Returns
+    -------
+    list of StationaryPoint
+        Sorted by the value of f, largest first.
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> points = mc.lagrange("x*y", "x**2 + y**2 - 1", "x,y")
+    >>> [(p.kind, p.value) for p in points]
+    [('maximum', 1/2), ('maximum', 1/2), ('minimum', -1/2), ('minimum', -1/2)]
+    """
+    import sympy
+
+    from mvcalc import symbolic
+
+    objective = symbolic.parse(f) if isinstance(f, str) else f
+    if not isinstance(objective, sympy.Expr):
+        raise TypeError(f"f must be maths text or a SymPy expression, got {type(f).__name__}")
+    if isinstance(constraints, str):
+        gs = symbolic.parse_many(constraints)
+    elif isinstance(constraints, sympy.Expr):
+        gs = [constraints]
+    elif isinstance(constraints, list | tuple):
+        gs = [symbolic.parse(g) if isinstance(g, str) else g for g in constraints]
+    else:
+        raise TypeError(f"constraints must be text or a list of expressions, got {constraints!r}")
+    if not gs:
+        raise ValueError("constraints must hold at least one constraint g(x) = 0")
+    names = [v.strip() for v in variables.split(",")] if isinstance(variables, str) else [
+        str(v) for v in variables]  # fmt: skip
+    if not names or not all(n.isidentifier() for n in names) or len(set(names)) != len(names):
+        raise ValueError(f"variables must be distinct names like 'x,y', got {variables!r}")
+    xs = [sympy.Symbol(n) for n in names]
+    free = objective.free_symbols.union(*(g.free_symbols for g in gs))
+    unused = [n for n, s in zip(names, xs, strict=True) if s not in free]
+    if unused:
+        raise ValueError(f"variables {unused} do not appear in f or the constraints")
+    others = free - set(xs)
+    if others:
+        raise ValueError(f"variables must list every symbol; missing {sorted(map(str, others))}")
+    if len(gs) >= len(xs):
+        raise ValueError(
+            f"constraints: {len(gs)} constraints leave no freedom in {len(xs)} variables"
+        )
+    lambdas = [sympy.Symbol(f"lambda_{i + 1}") for i in range(len(gs))]
+    lagrangian = objective - sum(lam * g for lam, g in zip(lambdas, gs, strict=True))
+    unknowns = [*xs, *lambdas]
+    equations = [sympy.diff(lagrangian, v) for v in xs] + gs
+    solutions: list[dict[Any, Any]] = []
+    try:
+        solved = sympy.solve(equations, unknowns, dict=True)
+        for s in solved:
+            if all(v in s for v in unknowns) and all(s[v].is_real for v in unknowns):
+                solutions.append({v: s[v] for v in unknowns})
+    except (NotImplementedError, ValueError, TypeError):
+        solved = []
+    if not solutions:
+        solutions = _numeric_lagrange(equations, unknowns, starts)
+    points = [_classify(objective, gs, xs, lambdas, lagrangian, s) for s in solutions]
+    return sorted(points, key=lambda p: -float(p.value))
+
+
+def _numeric_lagrange(
+    equations: list[Any], unknowns: list[Any], starts: int
+) -> list[dict[Any, Any]]:
+    """Newton on the Lagrangian system from several seeded starts; distinct real roots."""
+    from mvcalc._numeric import numeric_function
+
+    parts = [numeric_function(e, unknowns) for e in equations]
+
+    def system(v: Any) -> Any:
+        return np.stack([p(*[v[i] for i in range(len(unknowns))]) + 0.0 * v[0] for p in parts])
+
+    rng = np.random.default_rng(0)
+    found: list[np.ndarray] = []
+    for _ in range(positive_int(starts, "starts")):
+        r = newton_raphson(system, rng.uniform(-2, 2, len(unknowns)), tol=1e-13, max_iter=100)
+        if r.converged and not any(np.allclose(r.x, p, atol=1e-8) for p in found):
+            found.append(np.asarray(r.x))
+    return [dict(zip(unknowns, map(float, p), strict=True)) for p in found]
+
+
+def _classify(objective: Any, gs: list[Any], xs: list[Any], lambdas: list[Any],
+              lagrangian: Any, solution: dict[Any, Any]) -> StationaryPoint:  # fmt: skip
+    """The bordered Hessian test at one solution."""
+    import sympy
+
+    n, m = len(xs), len(gs)
+    at = dict(solution)
+    border = np.array([[float(sympy.diff(g, x).subs(at)) for x in xs] for g in gs])
+    inner = np.array([[float(sympy.diff(lagrangian, a, b).subs(at)) for b in xs] for a in xs])
+    bordered = np.block([[np.zeros((m, m)), border], [border.T, inner]])
+    scale = max(1.0, float(np.max(np.abs(bordered))))
+    signs = []
+    for size in range(2 * m + 1, m + n + 1):
+        minor = float(np.linalg.det(bordered[:size, :size]))
+        signs.append(0 if abs(minor) <= 1e-10 * scale**size else int(np.sign(minor)))
+    if not signs or 0 in signs:
+        kind = "unknown"
+    elif all(s == (-1) ** m for s in signs):
+        kind = "minimum"
+    elif all(s == (-1) ** (m + k) for k, s in enumerate(signs, start=1)):
+        kind = "maximum"
+    else:
+        kind = "saddle"
+    value = objective.subs({x: at[x] for x in xs})
+    return StationaryPoint(
+        point={str(x): at[x] for x in xs},
+        multipliers=[at[lam] for lam in lambdas],
+        value=sympy.nsimplify(value) if isinstance(value, float) else sympy.simplify(value),
+        kind=kind,
+    )

@@ -10,6 +10,7 @@ pyplot's global state) and returns it; nothing is saved or shown unless you ask:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -18,14 +19,19 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from mvcalc.calculus import StepSizeStudy
-from mvcalc.results import FitResult, LinearFit, TrainingHistory
+from mvcalc.results import FitResult, LinearFit, Result, TrainingHistory
 
 __all__ = [
     "chi2_contours",
+    "descent_paths",
     "histogram_fit",
+    "lagrange_points",
     "linear_fit",
     "model_fit",
+    "newton_tangents",
     "step_size_error",
+    "taylor_2d",
+    "taylor_approximations",
     "training_curves",
 ]
 
@@ -474,4 +480,306 @@ def step_size_error(study: StepSizeStudy, *, title: str | None = None) -> Figure
     if title is None:
         title = f"Rise over run: error against step for {study.label} at x = {study.x:g}"
     ax.set_title(title)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Series and optimisation
+# --------------------------------------------------------------------------------------------
+
+
+def _function(f: Any) -> Callable[[Any], Any]:
+    from mvcalc.optimize import as_function
+
+    return as_function(f)[0]
+
+
+def taylor_approximations(
+    f: Any,
+    x0: float,
+    order: int,
+    *,
+    interval: tuple[float, float] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """f with its Taylor approximations of orders 0..n, and their errors with the Lagrange bound.
+
+    Parameters
+    ----------
+    f : str or sympy.Expr (or callable)
+        Text gives exact coefficients and a rigorous bound.
+    x0 : float
+    order : int
+    interval : (a, b), optional
+        Where to measure the error and the bound (default x0 ± 1); the plot spans a bit more.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: f (black) and P₀ … Pₙ; right: |f − Pₙ| on a log scale with the bound.
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> fig = mc.plots.taylor_approximations("exp(x)", 0, 4, interval=(0, 1))
+    >>> fig.axes[1].get_yscale()
+    'log'
+    """
+    from mvcalc.series import taylor
+
+    a, b = interval if interval is not None else (float(x0) - 1.0, float(x0) + 1.0)
+    if not a < b:
+        raise ValueError(f"interval must be (a, b) with a < b, got {interval}")
+    series = [taylor(f, x0, k) for k in range(order + 1)]
+    top = series[-1]
+    span = b - a
+    xs = np.linspace(min(a, x0) - 0.25 * span, max(b, x0) + 0.25 * span, 600)
+    with np.errstate(all="ignore"):
+        fx = np.asarray(top.f(xs), dtype=np.float64)
+    fig = Figure(figsize=(11, 4.8), layout="constrained")
+    ax, ax_err = fig.subplots(1, 2)
+    finite = fx[np.isfinite(fx)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+    pad = 0.15 * max(high - low, 1e-9)
+    colours = [_colour(k / max(order, 1)) for k in range(order + 1)]
+    for k, (p, colour) in enumerate(zip(series, colours, strict=True)):
+        ax.plot(xs, p(xs), color=colour, lw=1.3, label=f"order {k}")
+    ax.plot(xs, fx, color="black", lw=2.4, label="f", zorder=5)
+    ax.plot([float(x0)], [top.value], "o", color="black", zorder=6)
+    ax.axvspan(a, b, color="0.9", zorder=0, label="interval")
+    ax.set(ylim=(low - pad, high + pad), xlabel="x", ylabel="y")
+    ax.legend(loc="best", fontsize="small", ncol=2)
+    ax.grid(alpha=0.3)
+    inside = np.linspace(a, b, 600)
+    with np.errstate(all="ignore"):
+        err = np.abs(np.asarray(top.f(inside), dtype=np.float64) - top(inside))
+    floor = 1e-17 * max(1.0, float(np.max(np.abs(finite))) if finite.size else 1.0)
+    ax_err.semilogy(inside, np.maximum(err, floor), color=colours[-1], lw=1.8,
+                    label=f"|f − P{order}|")  # fmt: skip
+    bound = top.remainder_bound(a, b)
+    if np.isfinite(bound.bound) and bound.bound > 0:
+        kind = "rigorous" if bound.rigorous else "estimated"
+        ax_err.axhline(bound.bound, color="#c0392b", ls="--",
+                       label=f"Lagrange bound ({kind}) {bound.bound:.3g}")  # fmt: skip
+    ax_err.set(xlabel="x", ylabel="|error|")
+    ax_err.legend(loc="best", fontsize="small")
+    ax_err.grid(alpha=0.3, which="both")
+    if title is None:
+        title = f"Taylor series of {f if isinstance(f, str) else 'f'} about x₀ = {x0:g}"
+    fig.suptitle(title)
+    return fig
+
+
+def _colour(t: float) -> Any:
+    """A colour from viridis for t in [0, 1] (early orders dark, late orders bright)."""
+    from matplotlib import colormaps
+
+    return colormaps["viridis"](0.1 + 0.8 * t)
+
+
+def taylor_2d(
+    f: Any,
+    x0: Sequence[float],
+    *,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    resolution: int = 120,
+) -> Figure:
+    """Contours of f(x, y) beside its linear and quadratic approximations about x₀.
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> fig = mc.plots.taylor_2d("sin(x)*cos(y)", [0.5, 0.5], resolution=30)
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['f', 'linear (order 1)', 'quadratic (order 2)']
+    """
+    from mvcalc.series import taylor
+
+    point = np.asarray(x0, dtype=np.float64)
+    if point.shape != (2,):
+        raise ValueError(f"x0 must be a point (x, y), got {x0!r}")
+    (x_lo, x_hi), (y_lo, y_hi) = bounds or ((point[0] - 1, point[0] + 1),
+                                            (point[1] - 1, point[1] + 1))  # fmt: skip
+    gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
+    grid = np.stack([gx, gy], axis=-1)
+    quadratic = taylor(f, point, 2)
+    linear = taylor(f, point, 1)
+    with np.errstate(all="ignore"):
+        values = np.asarray(quadratic.f(grid), dtype=np.float64)
+    surfaces = [values, linear(grid), quadratic(grid)]
+    finite = values[np.isfinite(values)]
+    levels = np.linspace(float(finite.min()), float(finite.max()), 21)
+    fig = Figure(figsize=(13, 4.3), layout="constrained")
+    axes = fig.subplots(1, 3, sharex=True, sharey=True)
+    for ax, z, name in zip(axes, surfaces, ["f", "linear (order 1)", "quadratic (order 2)"],
+                           strict=True):  # fmt: skip
+        cs = ax.contourf(gx, gy, z, levels=levels, cmap="viridis", extend="both")
+        ax.contour(gx, gy, values, levels=levels[::2], colors="white", linewidths=0.5, alpha=0.6)
+        ax.plot(*point, "*", color="gold", mec="black", ms=14)
+        ax.set(title=name, xlabel="x", aspect="equal")
+    axes[0].set_ylabel("y")
+    fig.colorbar(cs, ax=list(axes), label="value")
+    fig.suptitle("White lines: contours of f itself, for comparison; ★ the expansion point")
+    return fig
+
+
+def newton_tangents(f: Any, result: Result, *, title: str | None = None) -> Figure:
+    """Newton–Raphson's iterations drawn as tangent lines running down to the axis.
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> r = mc.newton_raphson("x**3 - 2*x + 2", -2)
+    >>> fig = mc.plots.newton_tangents("x**3 - 2*x + 2", r)
+    >>> fig.axes[0].get_legend() is not None
+    True
+    """
+    if not isinstance(result, Result):
+        raise TypeError(f"result must be a Result, got {type(result).__name__}")
+    path = np.asarray(result.path, dtype=np.float64)
+    if path.ndim != 1:
+        raise ValueError("newton_tangents draws scalar equations only")
+    func = _function(f)
+    lo, hi = float(path.min()), float(path.max())
+    span = max(hi - lo, 1.0)
+    xs = np.linspace(lo - 0.3 * span, hi + 0.3 * span, 600)
+    with np.errstate(all="ignore"):
+        fx = np.asarray(func(xs), dtype=np.float64)
+    fig = Figure(figsize=(8, 5), layout="constrained")
+    ax = fig.subplots()
+    ax.axhline(0, color="0.4", lw=0.8)
+    ax.plot(xs, fx, color="black", lw=2, label="f(x)")
+    for k in range(len(path) - 1):
+        x_k, x_next = path[k], path[k + 1]
+        y_k = float(np.asarray(func(x_k)))
+        ax.plot([x_k, x_next], [y_k, 0.0], "-", color="#c0392b", lw=1,
+                label="tangent at each iterate" if k == 0 else None)  # fmt: skip
+        ax.plot([x_next, x_next], [0.0, float(np.asarray(func(x_next)))], ":", color="0.5", lw=0.8)
+    ax.plot(path, [float(np.asarray(func(p))) for p in path], "o", color="#c0392b", ms=5,
+            label="iterates")  # fmt: skip
+    for k, p in enumerate(path[: min(len(path), 3)]):  # later iterates crowd the root
+        ax.annotate(f"x{k}", (p, 0), textcoords="offset points", xytext=(0, -14), ha="center",
+                    fontsize="small")  # fmt: skip
+    finite = fx[np.isfinite(fx)]
+    if finite.size:
+        pad = 0.1 * (finite.max() - finite.min() + 1e-9)
+        ax.set_ylim(finite.min() - pad, finite.max() + pad)
+    ax.set(xlabel="x", ylabel="f(x)")
+    ax.legend(loc="best", fontsize="small")
+    ax.grid(alpha=0.3)
+    ax.set_title(title or f"Newton–Raphson: {result.message} after {result.nit} steps")
+    return fig
+
+
+def descent_paths(
+    f: Any,
+    results: dict[str, Result],
+    *,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    resolution: int = 200,
+    title: str | None = None,
+) -> Figure:
+    """Optimisers' paths on a contour map of f(x, y).
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> r = mc.minimize("(1-x)**2 + 100*(y-x**2)**2", [-1.2, 1.0])
+    >>> fig = mc.plots.descent_paths("(1-x)**2 + 100*(y-x**2)**2", {"hybrid": r}, resolution=40)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['hybrid (22 points)', 'start', 'minimum found']
+    """
+    if not results or not all(isinstance(r, Result) for r in results.values()):
+        raise TypeError("results must be a non-empty dict of name → Result")
+    paths = {name: np.asarray(r.path, dtype=np.float64) for name, r in results.items()}
+    if any(p.ndim != 2 or p.shape[1] != 2 for p in paths.values()):
+        raise ValueError("descent_paths draws functions of two variables")
+    func = _function(f)
+    every = np.vstack(list(paths.values()))
+    if bounds is None:
+        lo, hi = every.min(axis=0), every.max(axis=0)
+        pad = 0.2 * np.maximum(hi - lo, 0.5)
+        bounds = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
+    (x_lo, x_hi), (y_lo, y_hi) = bounds
+    gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
+    with np.errstate(all="ignore"):
+        z = np.asarray(func(np.stack([gx, gy])), dtype=np.float64)
+    fig = Figure(figsize=(7.5, 6), layout="constrained")
+    ax = fig.subplots()
+    finite = z[np.isfinite(z)]
+    if finite.size and finite.min() >= 0 and finite.max() > 0:
+        floor = max(float(finite[finite > 0].min()), 1e-12 * float(finite.max()))
+        levels = np.geomspace(floor, float(finite.max()), 30)
+        cs = ax.contourf(gx, gy, np.maximum(z, floor), levels=levels, norm=LogNorm(),
+                         cmap="viridis_r")  # fmt: skip
+    else:
+        cs = ax.contourf(gx, gy, z, levels=30, cmap="viridis_r")
+    fig.colorbar(cs, ax=ax, label="f", format="%.2g")
+    colours = ["#c0392b", "#f39c12", "#8e44ad", "#2c3e50", "#16a085"]
+    for (name, p), colour in zip(paths.items(), colours * 3, strict=False):
+        ax.plot(
+            p[:, 0], p[:, 1], "-o", color=colour, ms=3, lw=1.3, label=f"{name} ({len(p)} points)"
+        )
+    first = next(iter(paths.values()))
+    ax.plot(*first[0], "s", color="white", mec="black", ms=9, label="start")
+    ax.plot(*first[-1], "*", color="gold", mec="black", ms=15, label="minimum found")
+    ax.set(xlabel="x", ylabel="y", xlim=(x_lo, x_hi), ylim=(y_lo, y_hi))
+    ax.legend(loc="best", fontsize="small")
+    ax.set_title(title or "Descent paths on the contours of f")
+    return fig
+
+
+def lagrange_points(
+    f: Any,
+    constraint: Any,
+    points: Sequence[Any],
+    *,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    resolution: int = 300,
+    title: str | None = None,
+) -> Figure:
+    """The constraint curve g(x, y) = 0 over the contours of f, the tangency points marked.
+
+    At each constrained extremum a contour of f touches the curve: ∇f ∥ ∇g.
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> pts = mc.lagrange("x*y", "x**2 + y**2 - 1", "x,y")
+    >>> fig = mc.plots.lagrange_points("x*y", "x**2 + y**2 - 1", pts, resolution=60)
+    >>> sorted({t.get_text() for t in fig.axes[0].get_legend().get_texts()})
+    ['constraint g = 0', 'maximum', 'minimum']
+    """
+    func, g = _function(f), _function(constraint)
+    coords = np.array([p.coordinates() for p in points]) if points else np.zeros((0, 2))
+    if coords.size and coords.shape[1] != 2:
+        raise ValueError("lagrange_points draws functions of two variables")
+    if bounds is None:
+        centre = coords.mean(axis=0) if coords.size else np.zeros(2)
+        reach = max(1.5 * float(np.max(np.abs(coords - centre))) if coords.size else 2.0, 1.0)
+        bounds = ((centre[0] - reach, centre[0] + reach), (centre[1] - reach, centre[1] + reach))
+    (x_lo, x_hi), (y_lo, y_hi) = bounds
+    gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
+    with np.errstate(all="ignore"):
+        z = np.asarray(func(np.stack([gx, gy])), dtype=np.float64)
+        c = np.asarray(g(np.stack([gx, gy])), dtype=np.float64)
+    fig = Figure(figsize=(7, 6), layout="constrained")
+    ax = fig.subplots()
+    cs = ax.contourf(gx, gy, z, levels=25, cmap="coolwarm", alpha=0.85)
+    fig.colorbar(cs, ax=ax, label="f")
+    ax.contour(gx, gy, c, levels=[0], colors="black", linewidths=2.2)
+    ax.plot([], [], color="black", lw=2.2, label="constraint g = 0")
+    for p, xy in zip(points, coords, strict=True):
+        level = float(p.value)
+        ax.contour(gx, gy, z, levels=[level], colors="0.2", linewidths=0.8, linestyles="--")
+        marker = {"maximum": "^", "minimum": "v"}.get(p.kind, "o")
+        ax.plot(*xy, marker, ms=12, mec="black",
+                color={"maximum": "#c0392b", "minimum": "#2471a3"}.get(p.kind, "0.6"),
+                label=p.kind)  # fmt: skip
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    ax.legend(unique.values(), unique.keys(), loc="best", fontsize="small")
+    ax.set(xlabel="x", ylabel="y", aspect="equal", xlim=(x_lo, x_hi), ylim=(y_lo, y_hi))
+    ax.set_title(title or "Lagrange multipliers: contours of f touching g = 0 (dashed)")
     return fig

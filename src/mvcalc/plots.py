@@ -566,7 +566,8 @@ def taylor_approximations(
     ax_err.legend(loc="best", fontsize="small")
     ax_err.grid(alpha=0.3, which="both")
     if title is None:
-        title = f"Taylor series of {f if isinstance(f, str) else 'f'} about x₀ = {x0:g}"
+        name = f if isinstance(f, str) else (str(f) if hasattr(f, "free_symbols") else "f")
+        title = f"Taylor series of {name} about x₀ = {float(x0):g}"
     fig.suptitle(title)
     return fig
 

@@ -302,3 +302,80 @@ def test_symbolic_commands_reject_bad_input_in_one_line(argv, fragment, tmp_path
     assert len(captured.err.strip().splitlines()) == 1, captured.err
     assert fragment in captured.err and "Traceback" not in captured.err
     assert "hi" not in captured.out
+
+
+# --------------------------------------------------------------------------------------------
+# mvcalc taylor / newton / minimize / lagrange
+# --------------------------------------------------------------------------------------------
+
+
+def test_taylor_command(tmp_path, capsys):
+    import math
+
+    out_file = tmp_path / "t.png"
+    argv = ["taylor", "exp(x)", "--at", "0", "--order", "4", "--interval", "0,1"]
+    assert main([*argv, "--out", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    assert "coefficients  1, 1, 1/2, 1/6, 1/24" in out
+    bound = float(re.search(r"≤ (\S+) \(rigorous", out).group(1))
+    assert bound == pytest.approx(math.e / 120, rel=1e-5)
+    assert "infinite" in out
+    assert out_file.read_bytes()[:4] == b"\x89PNG"
+    assert main(["taylor", "log(1+x)", "--at", "0", "--order", "3", "--out",
+                 str(tmp_path / "l.png")]) == 0  # fmt: skip
+    assert "radius of convergence ≈ 1" in capsys.readouterr().out
+    assert main(["taylor", "x**2*y", "--at", "1,2", "--order", "2", "--out",
+                 str(tmp_path / "m.png")]) == 0  # fmt: skip
+    assert "gradient at x0 = [4. 1.]" in capsys.readouterr().out
+
+
+def test_newton_command(tmp_path, capsys):
+    assert main(["newton", "x**3-2*x+2", "--x0", "-2", "--out", str(tmp_path / "n.png")]) == 0
+    out = capsys.readouterr().out
+    root = float(re.search(r"result  x = (\S+),", out).group(1))
+    assert root**3 - 2 * root + 2 == pytest.approx(0, abs=1e-12)
+    assert main(["newton", "x**3-2*x+2", "--x0", "0"]) == 1  # ran, but did not converge
+    assert "cycling" in capsys.readouterr().out
+
+
+def test_minimize_command(tmp_path, capsys):
+    out_file = tmp_path / "p.png"
+    argv = ["minimize", "(1-x)**2+100*(y-x**2)**2", "--x0", "-1.2,1", "--method", "hybrid"]
+    assert main([*argv, "--out", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    assert "result  x = [1. 1.]" in out and "converged" in out
+    assert out_file.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_lagrange_command(tmp_path, capsys):
+    argv = ["lagrange", "x*y", "--subject-to", "x**2+y**2-1", "--out", str(tmp_path / "l.png")]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.count("maximum") == 2 and out.count("minimum") == 2
+    assert "f = 1/2" in out and "f = -1/2" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["taylor", "exp(x)", "--at", "0", "--order", "-1"], "--order: expected an integer >= 0"),
+        (["taylor", "exp(x)", "--at", "y"], "--at: expected real numbers"),
+        (["taylor", "exp(x)", "--at", "0", "--interval", "1,0"], "--interval: expected a < b"),
+        (["taylor", "x*y", "--at", "1", "--order", "2"], "one value per variable"),
+        (["newton", "x**2-2", "--x0", "one"], "--x0: expected a number"),
+        (["newton", "x+y", "--x0", "1,2"], "as many values as x"),
+        (["minimize", "x**2", "--x0", "1", "--method", "bfgs"], "--method: invalid choice"),
+        (["minimize", "x**2+y**2", "--x0", "1,2,3"], "more_values"),
+        (["lagrange", "x*y", "--subject-to", ""], "the expression is empty"),
+        (["lagrange", "x*y", "--subject-to", "x+y-1", "--vars", "x,y,z"], "do not appear"),
+        (["lagrange", "x*y"], "the following arguments are required: --subject-to"),
+    ],
+)
+def test_series_and_optimisation_commands_reject_bad_input(argv, fragment, tmp_path, capsys):
+    if fragment == "more_values":  # three start values for two variables
+        fragment = "x0"
+    status = main([*argv, "--out", str(tmp_path / "x.png")] if argv[0] != "newton" else argv)
+    captured = capsys.readouterr()
+    assert status == 2, captured
+    assert len(captured.err.strip().splitlines()) == 1, captured.err
+    assert fragment in captured.err and "Traceback" not in captured.err

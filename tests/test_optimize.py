@@ -215,6 +215,8 @@ def test_newton_finds_saddles_but_hybrid_does_not():
         (lambda: mc.newton_raphson("x", 1.0, tol=-1), ValueError, "tol must be positive"),
         (lambda: mc.newton_raphson("x", 1.0, max_iter=0), ValueError, "max_iter"),
         (lambda: mc.newton_raphson("x + y", [1.0, 2.0]), ValueError, "as many values as x"),
+        (lambda: mc.minimize("x**2 + y**2", [1.0, 2.0, 3.0]), ValueError, "one value per variable"),
+        (lambda: mc.newton_raphson("x**2 - 2", [1.0, 2.0]), ValueError, "one value per variable"),
         (lambda: mc.newton_raphson("5", 1.0), ValueError, "at least one variable"),
         (lambda: mc.newton_raphson("x^", 1.0), ValueError, "not a valid expression"),
     ],

@@ -158,3 +158,66 @@ def test_model_fit_figure():
     assert "b = 0.7" in curve.get_label()
     with pytest.raises(ValueError, match="names must hold 2 names"):
         mc.plots.model_fit(x, y, decay, result, names=["a"])
+
+
+# --------------------------------------------------------------------------------------------
+# Series and optimisation figures
+# --------------------------------------------------------------------------------------------
+
+
+def test_taylor_approximations_figure():
+    fig = mc.plots.taylor_approximations("exp(x)", 0, 3, interval=(0, 1))
+    assert _png(fig)[:4] == b"\x89PNG"
+    ax, ax_err = fig.axes
+    lines = {ln.get_label(): ln for ln in ax.get_lines()}
+    assert {"f", "order 0", "order 1", "order 2", "order 3"} <= set(lines)
+    xs, ys = lines["order 2"].get_data()
+    np.testing.assert_allclose(ys, 1 + np.asarray(xs) + np.asarray(xs) ** 2 / 2, rtol=1e-12)
+    bound = mc.taylor("exp(x)", 0, 3).remainder_bound(0, 1).bound
+    (bound_line,) = [ln for ln in ax_err.get_lines() if ln.get_label().startswith("Lagrange")]
+    assert bound_line.get_ydata()[0] == pytest.approx(bound)
+    assert ax_err.get_yscale() == "log"
+    assert "exp(x)" in fig.get_suptitle()
+
+
+def test_taylor_2d_figure():
+    fig = mc.plots.taylor_2d("sin(x)*cos(y)", [0.5, 0.5], resolution=20)
+    assert _png(fig)[:4] == b"\x89PNG"
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["f", "linear (order 1)",
+                                                        "quadratic (order 2)"]  # fmt: skip
+    with pytest.raises(ValueError, match="x0 must be a point"):
+        mc.plots.taylor_2d("x*y", [1.0, 2.0, 3.0])
+
+
+def test_newton_tangents_figure():
+    r = mc.newton_raphson("x**3 - 2*x + 2", -2)
+    fig = mc.plots.newton_tangents("x**3 - 2*x + 2", r)
+    ax = fig.axes[0]
+    (points,) = [ln for ln in ax.get_lines() if ln.get_label() == "iterates"]
+    np.testing.assert_allclose(points.get_xdata(), r.path)
+    tangents = [ln for ln in ax.get_lines() if ln.get_color() == "#c0392b" and ln.get_marker()
+                in ("None", "")]  # fmt: skip
+    assert len(tangents) == r.nit
+    first = tangents[0].get_xydata()
+    assert first[1, 1] == 0 and first[1, 0] == pytest.approx(r.path[1])  # meets the axis at x1
+    with pytest.raises(ValueError, match="scalar equations"):
+        mc.plots.newton_tangents("x+y-3, x*y-2", mc.newton_raphson("x+y-3, x*y-2", [0.0, 5.0]))
+
+
+def test_descent_paths_and_lagrange_figures():
+    f = "(1-x)**2 + 100*(y-x**2)**2"
+    r = mc.minimize(f, [-1.2, 1.0])
+    fig = mc.plots.descent_paths(f, {"hybrid": r}, resolution=30)
+    ax = fig.axes[0]
+    (path,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("hybrid")]
+    np.testing.assert_allclose(path.get_xydata(), r.path)
+    with pytest.raises(TypeError, match="results must be"):
+        mc.plots.descent_paths(f, {})
+    points = mc.lagrange("x*y", "x**2 + y**2 - 1", "x,y")
+    fig = mc.plots.lagrange_points("x*y", "x**2 + y**2 - 1", points, resolution=40)
+    ax = fig.axes[0]
+    maxima = [ln for ln in ax.get_lines() if ln.get_label() == "maximum"]
+    assert len(maxima) == 2
+    for ln in maxima:
+        x, y = ln.get_xydata()[0]
+        assert x * y == pytest.approx(0.5) and x**2 + y**2 == pytest.approx(1.0)

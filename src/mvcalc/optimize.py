@@ -83,6 +83,17 @@ def as_function(f: Any, name: str = "f") -> tuple[Callable[[Any], Any], list[str
     return (lambda v: numeric(*[v[i] for i in range(len(symbols))])), names
 
 
+def _matching(x0: ArrayLike, names: list[str] | None) -> ArrayLike:
+    """Check that a start for maths text gives one value per variable."""
+    if names is not None:
+        size = np.size(x0)
+        if size != len(names):
+            raise ValueError(
+                f"x0 must give one value per variable ({', '.join(names)}), got {size}"
+            )
+    return x0
+
+
 def _start(x0: ArrayLike, name: str = "x0") -> np.ndarray:
     try:
         x = np.asarray(x0, dtype=np.float64)
@@ -152,8 +163,8 @@ def newton_raphson(
     >>> mc.newton_raphson("x**3 - 2*x + 2", 0).message
     'cycling: the iterates repeat with period 2 (0, 1) without converging'
     """
-    func, _ = as_function(f)
-    x = _start(x0)
+    func, names = as_function(f)
+    x = _start(_matching(x0, names))
     tol = positive_float(tol, "tol")
     max_iter = positive_int(max_iter, "max_iter")
     if fprime is not None and not callable(fprime):
@@ -269,7 +280,8 @@ def gradient_descent(
     (array([ 1., -2.]), True)
     """
     aggression = positive_float(aggression, "aggression")
-    func, _ = as_function(f)
+    func, names = as_function(f)
+    x0 = _matching(x0, names)
     gradient = grad if grad is not None else ad_grad(func)
     return _descend(func, x0, lambda x, fx, g: -aggression * g, gradient, None, tol, max_iter)
 
@@ -327,7 +339,8 @@ def minimize(
     if next_step is not None and not callable(next_step):
         raise TypeError(f"next_step must be callable as next_step(f, J, H), got {next_step!r}")
     aggression = positive_float(aggression, "aggression")
-    func, _ = as_function(f)
+    func, names = as_function(f)
+    x0 = _matching(x0, names)
     gradient = ad_grad(func)
     hess = ad_hessian(func)
     if next_step is not None:

@@ -135,6 +135,20 @@ def test_radius_of_convergence(text, radius):
         assert estimate == pytest.approx(radius, rel=0.05)
 
 
+def test_callables_ad_cannot_follow_use_cauchys_integral():
+    import cmath
+
+    def f(t):  # np.vectorize of cmath: no dual numbers, but complex input works
+        return np.vectorize(lambda u: cmath.exp(u) * cmath.sin(u), otypes=[complex])(t)
+
+    p = mc.taylor(f, 0.5, 8)
+    exact = mc.taylor("exp(x)*sin(x)", 0.5, 8)
+    np.testing.assert_allclose(p.coefficients, [float(c) for c in exact.coefficients],
+                               rtol=1e-9, atol=1e-12)  # fmt: skip
+    with pytest.raises(ValueError, match="does not accept complex input"):
+        mc.taylor(lambda t: math.exp(t), 0.0, 3)
+
+
 def test_several_variables():
     q = mc.taylor("x**2*y + exp(x - y)", [1, 1], 2)
     x, y = sp.symbols("x y")

@@ -57,11 +57,18 @@ def _extend(children):
 
 
 FUNCTIONS = st.recursive(LEAVES, _extend, max_leaves=6)
-POINT = st.tuples(*[st.floats(0.5, 1.5)] * 3).map(np.array)
+# distinct small offsets keep points off the diagonal x = y = z, where expressions such as
+# sqrt(x − y) pass through a singular point (AD then gives ∞ · 0, as documented)
+POINT = st.tuples(*[st.floats(0.5, 1.5)] * 3).map(
+    lambda t: np.array(t) + np.array([0.0123, -0.0234, 0.0345])
+)
 
 
 def sympy_at(expr, point):
-    return complex(expr.evalf(subs=dict(zip(SYMBOLS, point, strict=True)), n=20))
+    try:
+        return complex(expr.evalf(subs=dict(zip(SYMBOLS, point, strict=True)), n=20))
+    except (ZeroDivisionError, TypeError):  # a pole, or a value SymPy cannot make a number
+        return complex(np.nan)
 
 
 @settings(max_examples=150, deadline=None)
@@ -72,7 +79,7 @@ def test_grad_matches_sympy(pair, point):
     assume(expr.free_symbols)
     want = [sympy_at(sp.diff(expr, s), point) for s in SYMBOLS]
     value = sympy_at(expr, point)
-    assume(all(np.isfinite(w) and abs(w.imag) < 1e-12 for w in [*want, value]))
+    assume(all(np.isfinite(w) and abs(w.imag) < 1e-12 and abs(w) < 1e12 for w in [*want, value]))
     with np.errstate(all="ignore"):  # an infinite derivative (cbrt at 0) is no error here
         got = mc.grad(lambda v: f(v) + 0 * v[0])(point)  # + 0·v[0]: constants become functions
     np.testing.assert_allclose(got, [w.real for w in want], rtol=1e-9, atol=1e-10)
@@ -85,7 +92,7 @@ def test_hessian_matches_sympy(pair, point):
     assume(expr.free_symbols)
     want = [[sympy_at(sp.diff(expr, a, b), point) for b in SYMBOLS] for a in SYMBOLS]
     flat = [w for row in want for w in row]
-    assume(all(np.isfinite(w) and abs(w.imag) < 1e-12 and abs(w) < 1e100 for w in flat))
+    assume(all(np.isfinite(w) and abs(w.imag) < 1e-12 and abs(w) < 1e12 for w in flat))
     with np.errstate(all="ignore"):
         got = mc.hessian(lambda v: f(v) + 0 * v[0])(point)
     assert got.shape == (3, 3)

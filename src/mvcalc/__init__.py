@@ -10,7 +10,7 @@ Examples
 True
 """
 
-from mvcalc import autodiff, calculus, datasets, optimize, plots, regression, series, symbolic
+from mvcalc import autodiff, calculus, datasets, lab, optimize, plots, regression, series, symbolic
 from mvcalc.autodiff import grad, hessian, jacobian
 from mvcalc.calculus import DerivativeResult, derivative
 from mvcalc.nn import Network
@@ -42,6 +42,7 @@ __all__ = [
     "gradient_descent",
     "hessian",
     "jacobian",
+    "lab",
     "lagrange",
     "linear_fit",
     "minimize",

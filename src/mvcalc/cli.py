@@ -751,7 +751,39 @@ def build_parser() -> _Parser:
     _add_fit(sub)
     _add_symbolic(sub)
     _add_series_and_optimisation(sub)
+    _add_sandpit(sub)
     return parser
+
+
+def _add_sandpit(sub: argparse._SubParsersAction[_Parser]) -> None:
+    from mvcalc.lab import MODES, SCENARIOS
+
+    s = sub.add_parser("sandpit", help="play the sandpit game in your browser",
+                       description="Find the deepest point of a hidden sandpit floor by probing "
+                       "its depth or slope, or by sending workers with a strategy. Served on "
+                       "this machine only (127.0.0.1) unless --host says otherwise.")  # fmt: skip
+    s.add_argument("--scenario", choices=SCENARIOS, default="bowl", help="default: bowl")
+    s.add_argument("--seed", type=_int_at_least(0), default=None, help="default: random")
+    s.add_argument("--mode", choices=MODES, default="depth", help="default: depth")
+    s.add_argument("--strategy", default=None, metavar="FILE.py:FUNC",
+                   help="your own next_step(f, J, H) -> step, for the workers")  # fmt: skip
+    s.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
+    s.add_argument("--port", type=_int_at_least(0), default=0, help="default: 0, a free port")
+    s.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    s.set_defaults(run=_run_sandpit)
+
+
+def _run_sandpit(args: argparse.Namespace) -> int:
+    from mvcalc.lab import load_strategy
+    from mvcalc.lab.server import serve
+
+    if args.port > 65535:
+        raise UsageError(f"--port must be at most 65535, got {args.port}")
+    strategy = load_strategy(args.strategy) if args.strategy is not None else None
+    serve(host=args.host, port=args.port, open_browser=not args.no_browser,
+          announce=lambda line: print(line, flush=True), scenario=args.scenario,
+          seed=args.seed, mode=args.mode, strategy=strategy)  # fmt: skip
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,539 @@
+"""The sandpit game: find the deepest point of a hidden floor by probing it.
+
+A phone has rolled to the lowest point of a sandpit whose floor nobody can see. Each probe
+pushes a dip-stick into the sand at (x, y) and reads the floor there; the score is the number of
+probes it takes to come within reach of the phone.
+
+Modes (what one probe reads):
+
+* ``"depth"``: the depth f(x, y) only;
+* ``"jacobian"``: the depth and the slope J = (∂f/∂x, ∂f/∂y) — J points uphill, −J downhill;
+* ``"workers"``: a probe is a start point; workers then take further steps following a strategy
+  ``next_step(f, J, H) -> step`` (gradient descent, Newton, the hybrid, or your own), each step
+  one more probe.
+
+The floors come from :func:`mvcalc.datasets.sandpit_surface`, with exact J and H.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from contourpy import contour_generator
+from numpy.typing import ArrayLike, NDArray
+
+from mvcalc._validate import finite_float, positive_float, positive_int
+from mvcalc.datasets import SANDPIT_SCENARIOS, SandpitSurface, sandpit_surface
+
+__all__ = [
+    "MODES",
+    "SCENARIOS",
+    "STRATEGIES",
+    "GameOver",
+    "Probe",
+    "Reveal",
+    "Sandpit",
+    "Workers",
+    "gradient_descent_step",
+    "hybrid_step",
+    "load_strategy",
+    "newton_step",
+]
+
+SCENARIOS = SANDPIT_SCENARIOS
+MODES = ("depth", "jacobian", "workers")
+STRATEGIES = ("gradient-descent", "newton", "hybrid")
+
+Strategy = Callable[[float, NDArray[np.float64], NDArray[np.float64]], ArrayLike]
+
+
+# ------------------------------------------------------------------------------------------
+# The workers' strategies: next_step(f, J, H) -> the step δ to the next point
+# ------------------------------------------------------------------------------------------
+
+
+def gradient_descent_step(aggression: float = 0.1) -> Strategy:
+    """The strategy δ = −γ J: a step downhill, as long as the slope is steep.
+
+    Parameters
+    ----------
+    aggression : float, optional
+        γ > 0.
+
+    Returns
+    -------
+    callable
+        ``next_step(f, J, H)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> gradient_descent_step(0.5)(-1.0, np.array([2.0, -4.0]), np.eye(2))
+    array([-1.,  2.])
+    """
+    gamma = positive_float(aggression, "aggression")
+
+    def next_step(f: float, J: NDArray[np.float64], H: NDArray[np.float64]) -> NDArray[np.float64]:
+        return -gamma * J
+
+    return next_step
+
+
+def newton_step(f: float, J: NDArray[np.float64], H: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The strategy δ = −H⁻¹ J: jump to the stationary point of the local quadratic.
+
+    It heads for any stationary point — a maximum or saddle as readily as a minimum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> newton_step(0.0, np.array([2.0, 2.0]), np.diag([2.0, 4.0]))  # f = x² + 2y² at (1, ½)
+    array([-1. , -0.5])
+    """
+    return np.asarray(np.linalg.solve(H, -J), dtype=np.float64)
+
+
+def hybrid_step(aggression: float = 0.1) -> Strategy:
+    """The course's hybrid: Newton's step where H is positive definite, else −γ J.
+
+    Parameters
+    ----------
+    aggression : float, optional
+        γ > 0 for the gradient-descent steps.
+
+    Returns
+    -------
+    callable
+        ``next_step(f, J, H)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> step = hybrid_step(0.5)
+    >>> step(0.0, np.array([2.0, 2.0]), np.diag([2.0, 4.0]))  # a bowl: Newton
+    array([-1. , -0.5])
+    >>> step(0.0, np.array([2.0, 2.0]), np.diag([2.0, -4.0]))  # a saddle: downhill
+    array([-1., -1.])
+    """
+    gamma = positive_float(aggression, "aggression")
+
+    def next_step(f: float, J: NDArray[np.float64], H: NDArray[np.float64]) -> NDArray[np.float64]:
+        if np.all(np.linalg.eigvalsh(H) > 0):  # a local bowl: its bottom is −H⁻¹J away
+            return newton_step(f, J, H)
+        return -gamma * J
+
+    return next_step
+
+
+def load_strategy(spec: str) -> tuple[str, Strategy]:
+    """Load the user's ``next_step(f, J, H)`` from ``"FILE.py:FUNC"``.
+
+    The file is the user's own, named on the command line; it is imported (and so run) once.
+
+    Parameters
+    ----------
+    spec : str
+        ``path/to/file.py:function_name``.
+
+    Returns
+    -------
+    name : str
+        The function's name.
+    next_step : callable
+
+    Raises
+    ------
+    ValueError
+        If the file does not exist or fails to import, or the function is missing.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mine.py"
+    >>> _ = path.write_text("def careful(f, J, H):\\n    return -0.05 * J\\n")
+    >>> name, step = load_strategy(f"{path}:careful")
+    >>> name, step(0.0, np.array([2.0, 0.0]), np.eye(2))
+    ('careful', array([-0.1, -0. ]))
+    """
+    if not isinstance(spec, str):
+        raise TypeError(f"strategy must be a string FILE.py:FUNC, got {spec!r}")
+    file, sep, func = spec.rpartition(":")
+    if not sep or not file.endswith(".py") or not func.isidentifier():
+        raise ValueError(f"strategy must look like FILE.py:FUNC, got {spec!r}")
+    path = Path(file)
+    if not path.is_file():
+        raise ValueError(f"strategy file {file!r} does not exist")
+    module_spec = importlib.util.spec_from_file_location(f"_mvcalc_strategy_{path.stem}", path)
+    if module_spec is None or module_spec.loader is None:
+        raise ValueError(f"strategy file {file!r} cannot be imported")
+    module = importlib.util.module_from_spec(module_spec)
+    try:
+        module_spec.loader.exec_module(module)
+    except Exception as exc:  # the user's file: report what went wrong in one line
+        message = f"strategy file {file!r} failed to import: {type(exc).__name__}: {exc}"
+        raise ValueError(message) from None
+    strategy = getattr(module, func, None)
+    if not callable(strategy):
+        raise ValueError(f"strategy file {file!r} has no function {func!r}")
+    return func, strategy
+
+
+# ------------------------------------------------------------------------------------------
+# The game
+# ------------------------------------------------------------------------------------------
+
+
+def _next_step(
+    rule: Strategy, here: Probe, H: NDArray[np.float64]
+) -> tuple[NDArray[np.float64] | None, str | None]:
+    """Ask a strategy for its step; (step, None) if it is usable, else (None, why not)."""
+    assert here.jacobian is not None
+    try:
+        with np.errstate(all="ignore"):
+            step = np.asarray(rule(here.depth, np.array(here.jacobian), H), dtype=np.float64)
+    except Exception as exc:  # the strategy may be the user's code: report, never crash
+        return None, f"the strategy raised {type(exc).__name__}: {exc}"
+    if step.shape != (2,):
+        return None, f"the strategy returned shape {step.shape}, not (2,)"
+    if not np.all(np.isfinite(step)):
+        return None, f"the strategy returned a step that is not finite: {step.tolist()}"
+    return step, None
+
+
+class GameOver(ValueError):
+    """The game takes no more probes: the floor is revealed or the probe limit is reached."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One reading of the dip-stick.
+
+    Attributes
+    ----------
+    number : int
+        1 for the game's first probe, and so on.
+    x, y : float
+        Where it went in.
+    depth : float
+        f(x, y); lower is deeper.
+    jacobian : tuple of float or None
+        The slope reading (∂f/∂x, ∂f/∂y), noisy on rocks; None in ``"depth"`` mode.
+    won : bool
+        Whether this probe is within reach of the phone.
+    """
+
+    number: int
+    x: float
+    y: float
+    depth: float
+    jacobian: tuple[float, float] | None
+    won: bool
+
+
+@dataclass(frozen=True)
+class Workers:
+    """The walk of the workers from a start point.
+
+    Attributes
+    ----------
+    strategy : str
+    probes : tuple of Probe
+        The start and each step's point.
+    completed : bool
+        False when the walk stopped early; ``message`` says why.
+    message : str
+    """
+
+    strategy: str
+    probes: tuple[Probe, ...]
+    completed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """The hidden floor, for drawing.
+
+    Attributes
+    ----------
+    x, y : ndarray
+        The grid's coordinates, shapes (nx,) and (ny,).
+    depth : ndarray, shape (ny, nx)
+    levels : ndarray
+        The contour levels.
+    contours : list of list of ndarray
+        For each level, its lines as (k, 2) arrays of (x, y).
+    minimum : tuple of float
+        The deepest point, where the phone is.
+    minimum_depth : float
+    win_radius : float
+    """
+
+    x: NDArray[np.float64]
+    y: NDArray[np.float64]
+    depth: NDArray[np.float64]
+    levels: NDArray[np.float64]
+    contours: list[list[NDArray[np.float64]]]
+    minimum: tuple[float, float]
+    minimum_depth: float
+    win_radius: float
+
+
+class Sandpit:
+    """A game of sandpit: probe the hidden floor until you find the deepest point.
+
+    Parameters
+    ----------
+    scenario : {"bowl", "multiple-minima", "rocks", "narrow-well"}, optional
+    seed : int, optional
+        The same seed gives the same floor (and the same noise on rocks); None picks one.
+    mode : {"depth", "jacobian", "workers"}, optional
+        What a probe reads (see the module's docstring).
+    max_probes : int, optional
+        The game takes no more probes than this (it bounds its memory).
+
+    Attributes
+    ----------
+    surface : SandpitSurface
+        The hidden floor (peeking spoils the game).
+    probes : tuple of Probe
+    count : int
+        The number of probes so far: the score, once won.
+    score : int or None
+        The count at the first probe that found the phone.
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> game = mc.lab.Sandpit("bowl", seed=1)
+    >>> first = game.probe(0.0, 0.0)
+    >>> first.number, first.jacobian, first.won
+    (1, None, False)
+    >>> game.probe(*game.surface.minimum).won, game.score
+    (True, 2)
+    """
+
+    def __init__(
+        self,
+        scenario: str = "bowl",
+        seed: int | None = None,
+        *,
+        mode: str = "depth",
+        max_probes: int = 1000,
+    ) -> None:
+        if not isinstance(mode, str) or mode not in MODES:
+            raise ValueError(f"mode must be one of {list(MODES)}, got {mode!r}")
+        self.surface: SandpitSurface = sandpit_surface(scenario, seed)
+        self.mode = mode
+        self.max_probes = positive_int(max_probes, "max_probes")
+        self.revealed = False
+        self._probes: list[Probe] = []
+        self._noise = np.random.default_rng([self.surface.seed, 1])  # the rocks' slope noise
+
+    @property
+    def scenario(self) -> str:
+        return self.surface.scenario
+
+    @property
+    def seed(self) -> int:
+        return self.surface.seed
+
+    @property
+    def bounds(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        return self.surface.bounds
+
+    @property
+    def probes(self) -> tuple[Probe, ...]:
+        return tuple(self._probes)
+
+    @property
+    def count(self) -> int:
+        return len(self._probes)
+
+    @property
+    def best(self) -> Probe | None:
+        """The deepest probe so far."""
+        return min(self._probes, key=lambda p: p.depth, default=None)
+
+    @property
+    def score(self) -> int | None:
+        return next((p.number for p in self._probes if p.won), None)
+
+    @property
+    def won(self) -> bool:
+        return self.score is not None
+
+    def _check_point(self, x: Any, y: Any) -> tuple[float, float]:
+        x, y = finite_float(x, "x"), finite_float(y, "y")
+        (x0, x1), (y0, y1) = self.bounds
+        if not x0 <= x <= x1:
+            raise ValueError(f"x must lie in the pit, {x0} <= x <= {x1}, got {x}")
+        if not y0 <= y <= y1:
+            raise ValueError(f"y must lie in the pit, {y0} <= y <= {y1}, got {y}")
+        return x, y
+
+    def _read(self, x: float, y: float, *, slope: bool) -> Probe:
+        if self.revealed:
+            raise GameOver("the floor has been revealed: start a new game to play again")
+        if self.count >= self.max_probes:
+            raise GameOver(f"the probe limit ({self.max_probes}) is reached: start a new game")
+        jacobian = None
+        if slope:
+            j = self.surface.jacobian(x, y) + self._noise.normal(0, 1, 2) * self.surface.slope_noise
+            jacobian = (float(j[0]), float(j[1]))
+        mx, my = self.surface.minimum
+        probe = Probe(self.count + 1, x, y, float(self.surface.depth(x, y)), jacobian,
+                      math.hypot(x - mx, y - my) <= self.surface.win_radius)  # fmt: skip
+        self._probes.append(probe)
+        return probe
+
+    def probe(self, x: float, y: float) -> Probe:
+        """Push the dip-stick in at (x, y) and read it.
+
+        Parameters
+        ----------
+        x, y : float
+            A point in the pit (``bounds``).
+
+        Returns
+        -------
+        Probe
+
+        Raises
+        ------
+        ValueError
+            If (x, y) is not a finite point of the pit.
+        GameOver
+            After ``reveal`` or at the probe limit.
+
+        Examples
+        --------
+        >>> import mvcalc as mc
+        >>> game = mc.lab.Sandpit("bowl", seed=1, mode="jacobian")
+        >>> p = game.probe(2.0, 1.0)
+        >>> bool(p.depth < 0), len(p.jacobian)
+        (True, 2)
+        """
+        x, y = self._check_point(x, y)
+        return self._read(x, y, slope=self.mode != "depth")
+
+    def workers(
+        self,
+        x: float,
+        y: float,
+        strategy: str | Strategy = "hybrid",
+        *,
+        aggression: float = 0.1,
+        steps: int = 5,
+    ) -> Workers:
+        """Start workers at (x, y); they take ``steps`` steps following ``strategy``.
+
+        Each point they stand on is a probe. A step that would leave the pit stops them at the
+        edge; a strategy that raises, or returns a non-finite or wrongly shaped step, stops them
+        with a message.
+
+        Parameters
+        ----------
+        x, y : float
+            The start point, in the pit.
+        strategy : {"hybrid", "newton", "gradient-descent"} or callable, optional
+            A name, or your own ``next_step(f, J, H) -> step``.
+        aggression : float, optional
+            γ for gradient descent and the hybrid.
+        steps : int, optional
+
+        Returns
+        -------
+        Workers
+
+        Examples
+        --------
+        >>> import mvcalc as mc
+        >>> game = mc.lab.Sandpit("bowl", seed=1, mode="workers")
+        >>> walk = game.workers(0.0, 0.0, "hybrid")
+        >>> len(walk.probes), walk.completed, game.won
+        (6, True, True)
+        >>> walk = game.workers(0.0, 0.0, lambda f, J, H: [0.0, 0.0, 0.0])
+        >>> walk.completed, walk.message
+        (False, 'the workers stopped at step 1: the strategy returned shape (3,), not (2,)')
+        """
+        x, y = self._check_point(x, y)
+        steps = positive_int(steps, "steps")
+        if isinstance(strategy, str):
+            if strategy not in STRATEGIES:
+                raise ValueError(f"strategy must be one of {list(STRATEGIES)} or a callable, "
+                                 f"got {strategy!r}")  # fmt: skip
+            name = strategy
+            rule: Strategy = {
+                "gradient-descent": gradient_descent_step(aggression),
+                "newton": newton_step,
+                "hybrid": hybrid_step(aggression),
+            }[strategy]
+        elif callable(strategy):
+            name, rule = getattr(strategy, "__name__", "your strategy"), strategy
+        else:
+            raise TypeError(f"strategy must be a name or a callable next_step(f, J, H), "
+                            f"got {strategy!r}")  # fmt: skip
+        here = self._read(x, y, slope=True)
+        walk = [here]
+        for k in range(1, steps + 1):
+            step, problem = _next_step(rule, here, self.surface.hessian(here.x, here.y))
+            if problem is None and self.count >= self.max_probes:
+                problem = "the probe limit is reached"
+            if step is None or problem is not None:
+                return Workers(
+                    name, tuple(walk), False, f"the workers stopped at step {k}: {problem}"
+                )
+            (x0, x1), (y0, y1) = self.bounds
+            nx, ny = here.x + float(step[0]), here.y + float(step[1])
+            here = self._read(min(max(nx, x0), x1), min(max(ny, y0), y1), slope=True)
+            walk.append(here)
+            if (here.x, here.y) != (nx, ny):
+                why = f"the workers stopped at step {k}: it would leave the pit"
+                return Workers(name, tuple(walk), False, why)
+        return Workers(name, tuple(walk), True, f"{steps} steps of {name}")
+
+    def reveal(self, nx: int = 121, ny: int = 81, levels: int = 14) -> Reveal:
+        """Show the hidden floor; the game then takes no more probes.
+
+        Parameters
+        ----------
+        nx, ny : int, optional
+            The grid's size.
+        levels : int, optional
+            The number of contour levels.
+
+        Returns
+        -------
+        Reveal
+
+        Examples
+        --------
+        >>> import mvcalc as mc
+        >>> floor = mc.lab.Sandpit("bowl", seed=1).reveal()
+        >>> floor.depth.shape, len(floor.contours) == len(floor.levels)
+        ((81, 121), True)
+        """
+        nx, ny, levels = (
+            positive_int(nx, "nx"),
+            positive_int(ny, "ny"),
+            positive_int(levels, "levels"),
+        )
+        if nx < 2 or ny < 2:
+            raise ValueError(f"nx and ny must be at least 2, got {nx} and {ny}")
+        self.revealed = True
+        (x0, x1), (y0, y1) = self.bounds
+        xs, ys = np.linspace(x0, x1, nx), np.linspace(y0, y1, ny)
+        depth = np.asarray(self.surface.depth(*np.meshgrid(xs, ys)), dtype=np.float64)
+        mx, my = self.surface.minimum
+        deepest = float(self.surface.depth(mx, my))
+        heights = np.linspace(deepest, float(depth.max()), levels + 2)[1:-1]
+        generator = contour_generator(xs, ys, depth)
+        contours = [[np.asarray(line) for line in generator.lines(float(h))] for h in heights]
+        return Reveal(xs, ys, depth, heights, contours, (mx, my), deepest, self.surface.win_radius)

@@ -1,0 +1,237 @@
+"""The sandpit in a real browser: `mvcalc sandpit` served, headless Chromium driving the page.
+
+Debian's ``chromium`` is driven through Playwright's ``executable_path``; ``make test`` installs it
+when it is missing. Every test fails on a JavaScript error in the page. Screenshots go to
+``out/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from mvcalc.lab import Sandpit
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SEED = 11
+
+STRATEGY = textwrap.dedent(
+    """
+    import numpy as np
+
+    def cautious(f, J, H):
+        # a fifth of the way along -J, at most 0.5 long
+        step = -0.2 * J
+        return step * min(1.0, 0.5 / max(np.linalg.norm(step), 1e-12))
+    """
+)
+
+
+def chromium_path() -> str:
+    path = os.environ.get("MVCALC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium; "
+                    "or set MVCALC_CHROMIUM to a Chromium binary")  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    strategy = tmp_path_factory.mktemp("strategy") / "mine.py"
+    strategy.write_text(STRATEGY)
+    command = [sys.executable, "-m", "mvcalc.cli", "sandpit", "--no-browser", "--seed", str(SEED),
+               "--strategy", f"{strategy}:cautious"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        if match is None:
+            process.kill()
+            pytest.fail(f"no URL from mvcalc sandpit: {line!r} {process.communicate()[1]!r}")
+        yield match.group(0)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on(
+        "console",
+        lambda m: errors.append(f"console: {m.text}") if is_error(m.text, m.type) else None,
+    )
+    page.goto(server)
+    expect(page.get_by_test_id("game")).to_contain_text(f"seed {SEED}")
+    yield page
+    context.close()
+    assert errors == [], errors  # any JavaScript error fails the test
+
+
+def two(v: float) -> str:
+    """v to 2 decimals as the page writes it (never "-0.00")."""
+    return f"{round(float(v), 2) + 0.0:.2f}"
+
+
+def is_error(text: str, kind: str) -> bool:
+    """A console error, except Chromium's note on a 4xx answer the test asked for (and checks)."""
+    return kind == "error" and not re.match(r"Failed to load resource: .* status of 4\d\d", text)
+
+
+def state(page: Page) -> dict[str, Any]:
+    """The session's game, read through the page's own cookie."""
+    text = page.evaluate("fetch('/api/state').then(r => r.text())")
+    return dict(json.loads(text))
+
+
+def click_pit(page: Page, x: float, y: float) -> None:
+    """Click the pit at the point (x, y) of the floor."""
+    pit = page.get_by_test_id("sandpit")
+    # Playwright's position is from the padding box's corner: the canvas's drawing area
+    width, height = pit.evaluate("c => [c.clientWidth, c.clientHeight]")
+    (x0, x1), (y0, y1) = Sandpit().bounds
+    pit.click(position={
+        "x": (x - x0) / (x1 - x0) * width,
+        "y": (y1 - y) / (y1 - y0) * height,
+    })  # fmt: skip
+
+
+def test_probe_count_depth_keyboard_mode_and_reveal(page: Page) -> None:
+    truth = Sandpit("bowl", SEED).surface  # the same floor, computed here
+    expect(page.get_by_test_id("probe-count")).to_have_text("0")
+    click_pit(page, -2.0, 1.0)
+    expect(page.get_by_test_id("probe-count")).to_have_text("1")
+    click_pit(page, 1.5, -1.0)
+    expect(page.get_by_test_id("probe-count")).to_have_text("2")
+    last = state(page)["last"]
+    assert float(page.get_by_test_id("depth").inner_text()) == pytest.approx(
+        float(truth.depth(last["x"], last["y"])), abs=5e-4
+    )
+    assert abs(last["x"] - 1.5) < 0.01 and abs(last["y"] + 1.0) < 0.01  # the click's place
+    expect(page.get_by_test_id("slope")).to_have_text("–")  # depth mode reads no slope
+
+    # the keyboard: focus the pit, move the cross from the last click, probe with Enter
+    page.get_by_test_id("sandpit").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowUp")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("probe-count")).to_have_text("3")
+    new = state(page)["last"]
+    assert (new["x"], new["y"]) == pytest.approx((last["x"] + 0.1, last["y"] + 0.5))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "sandpit-depth.png")
+
+    # jacobian mode: a new game whose probes read the slope too
+    page.get_by_test_id("mode").select_option("jacobian")
+    expect(page.get_by_test_id("probe-count")).to_have_text("0")
+    click_pit(page, 2.0, 1.5)
+    expect(page.get_by_test_id("probe-count")).to_have_text("1")
+    last = state(page)["last"]
+    jx, jy = truth.jacobian(last["x"], last["y"])
+    expect(page.get_by_test_id("slope")).to_have_text(f"({two(jx)}, {two(jy)})")
+
+    # reveal: the floor, the deepest point and the message; no more probes
+    page.get_by_test_id("reveal").click()
+    mx, my = truth.minimum
+    expect(page.get_by_test_id("message")).to_contain_text(f"({two(mx)}, {two(my)})")
+    expect(page.get_by_test_id("reveal")).to_be_disabled()
+    page.screenshot(path=SCREENSHOTS / "sandpit-revealed.png")
+    click_pit(page, 0.0, 0.0)
+    expect(page.get_by_test_id("message")).to_contain_text("revealed")
+    expect(page.get_by_test_id("probe-count")).to_have_text("1")
+
+
+def test_a_reload_resumes_the_game(page: Page) -> None:
+    page.get_by_test_id("scenario").select_option("rocks")
+    click_pit(page, 0.5, 0.5)
+    click_pit(page, -0.5, 0.5)
+    expect(page.get_by_test_id("probe-count")).to_have_text("2")
+    page.reload()
+    expect(page.get_by_test_id("message")).to_contain_text("Welcome back")
+    expect(page.get_by_test_id("probe-count")).to_have_text("2")
+    expect(page.get_by_test_id("scenario")).to_have_value("rocks")
+    click_pit(page, 0.0, -0.5)
+    expect(page.get_by_test_id("probe-count")).to_have_text("3")
+
+
+@pytest.mark.parametrize("scenario", ["bowl", "multiple-minima", "rocks", "narrow-well"])
+def test_a_probe_at_the_deepest_point_wins(page: Page, scenario: str) -> None:
+    page.get_by_test_id("scenario").select_option(scenario)
+    expect(page.get_by_test_id("game")).to_have_text(f"{scenario}, seed {SEED}")
+    truth = Sandpit(scenario, SEED).surface
+    away = (-truth.minimum[0] * 0.5, -truth.minimum[1] * 0.5)  # well away from the phone
+    click_pit(page, *away)
+    expect(page.get_by_test_id("probe-count")).to_have_text("1")
+    expect(page.get_by_test_id("message")).not_to_contain_text("You found")
+    click_pit(page, *truth.minimum)
+    expect(page.get_by_test_id("message")).to_contain_text("You found the phone in 2 probes")
+
+
+def test_workers_follow_the_strategy_from_the_command_line(page: Page) -> None:
+    page.get_by_test_id("mode").select_option("workers")
+    expect(page.get_by_test_id("strategy")).to_contain_text("cautious")
+    page.get_by_test_id("strategy").select_option("cautious")
+    click_pit(page, 2.0, -1.0)
+    expect(page.get_by_test_id("probe-count")).to_have_text("6")  # the start and five steps
+    probes = state(page)["probes"]
+    truth = Sandpit("bowl", SEED).surface
+    for here, there in itertools.pairwise(probes):
+        step = -0.2 * truth.jacobian(here["x"], here["y"])
+        step *= min(1.0, 0.5 / max(float((step**2).sum()) ** 0.5, 1e-12))
+        assert (there["x"], there["y"]) == pytest.approx((here["x"] + step[0], here["y"] + step[1]))
+    expect(page.get_by_test_id("message")).to_contain_text("5 steps of cautious")
+    page.screenshot(path=SCREENSHOTS / "sandpit-workers.png")
+
+
+def test_phone_width_layout(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server)
+    expect(page.get_by_test_id("probe-count")).to_have_text("0")
+    pit = page.get_by_test_id("sandpit").bounding_box()
+    panel = page.locator(".panel").bounding_box()
+    assert pit is not None and panel is not None
+    assert pit["x"] >= 0 and pit["x"] + pit["width"] <= 390  # the whole pit is on screen
+    assert pit["width"] > 300
+    assert panel["y"] >= pit["y"] + pit["height"]  # the panel sits below the pit
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing scrolls sideways
+    click_pit(page, 0.0, 0.0)
+    expect(page.get_by_test_id("probe-count")).to_have_text("1")
+    page.screenshot(path=SCREENSHOTS / "sandpit-phone.png", full_page=True)
+    context.close()
+    assert errors == []

@@ -126,22 +126,22 @@ class _Well:
     depth: float
     precision: tuple[tuple[float, float], tuple[float, float]]
 
-    def _parts(self, x: Any, y: Any) -> tuple[Any, Any, Any, Any]:
+    def _parts(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
+        """a e^{−q/2}, (Pd)ₓ and (Pd)ᵧ."""
         (pxx, pxy), (_, pyy) = self.precision
         dx, dy = x - self.centre[0], y - self.centre[1]
         q = pxx * dx * dx + 2 * pxy * dx * dy + pyy * dy * dy
-        scale = self.depth * np.exp(-q / 2)
-        return scale, pxx * dx + pxy * dy, pxy * dx + pyy * dy, q  # a e^{−q/2}, (Pd)ₓ, (Pd)ᵧ
+        return self.depth * np.exp(-q / 2), pxx * dx + pxy * dy, pxy * dx + pyy * dy
 
     def value(self, x: Any, y: Any) -> Any:
         return -self._parts(x, y)[0]
 
     def jacobian(self, x: Any, y: Any) -> list[Any]:
-        scale, pdx, pdy, _ = self._parts(x, y)
+        scale, pdx, pdy = self._parts(x, y)
         return [scale * pdx, scale * pdy]
 
     def hessian(self, x: Any, y: Any) -> list[list[Any]]:
-        scale, pdx, pdy, _ = self._parts(x, y)
+        scale, pdx, pdy = self._parts(x, y)
         (pxx, pxy), (_, pyy) = self.precision
         return [[scale * (pxx - pdx * pdx), scale * (pxy - pdx * pdy)],
                 [scale * (pxy - pdx * pdy), scale * (pyy - pdy * pdy)]]  # fmt: skip
@@ -396,7 +396,14 @@ def sandpit_surface(scenario: str = "bowl", seed: int | None = None) -> SandpitS
     if seed is None:
         seed = secrets.randbelow(2**31)
     seed = nonnegative_int(seed, "seed")
-    level, terms, radius, noise = _BUILDERS[scenario](np.random.default_rng(seed))
-    surface = SandpitSurface(scenario, seed, level, tuple(terms), win_radius=radius,
-                             slope_noise=noise)  # fmt: skip
-    return replace(surface, minimum=_deepest(surface))
+    rng = np.random.default_rng(seed)
+    for _attempt in range(50):  # the phone lies inside the pit, not against its wall
+        level, terms, radius, noise = _BUILDERS[scenario](rng)
+        surface = SandpitSurface(scenario, seed, level, tuple(terms), win_radius=radius,
+                                 slope_noise=noise)  # fmt: skip
+        surface = replace(surface, minimum=_deepest(surface))
+        (x0, x1), (y0, y1) = surface.bounds
+        x, y = surface.minimum
+        if min(x - x0, x1 - x, y - y0, y1 - y) > 2 * radius:
+            break
+    return surface

@@ -1,7 +1,7 @@
 """The local web lab: the sandpit game, played in a browser and served by mvcalc itself.
 
-The engine (:class:`Sandpit`) is plain Python; the web app (:mod:`mvcalc.lab.server`, Starlette
-and uvicorn) is imported only when it is served.
+The engine (:class:`Sandpit`, see :mod:`mvcalc.lab.sandpit`) is plain Python; the web app
+(:mod:`mvcalc.lab.server`, Starlette and uvicorn) is imported only when it is served.
 
 Examples
 --------
@@ -11,32 +11,7 @@ Examples
 1
 """
 
-from mvcalc.lab.sandpit import (
-    MODES,
-    SCENARIOS,
-    STRATEGIES,
-    GameOver,
-    Probe,
-    Reveal,
-    Sandpit,
-    Workers,
-    gradient_descent_step,
-    hybrid_step,
-    load_strategy,
-    newton_step,
-)
+from mvcalc.lab import sandpit
+from mvcalc.lab.sandpit import *  # noqa: F403  (the engine's public names, listed in its __all__)
 
-__all__ = [
-    "MODES",
-    "SCENARIOS",
-    "STRATEGIES",
-    "GameOver",
-    "Probe",
-    "Reveal",
-    "Sandpit",
-    "Workers",
-    "gradient_descent_step",
-    "hybrid_step",
-    "load_strategy",
-    "newton_step",
-]
+__all__ = sandpit.__all__

@@ -10,6 +10,8 @@ import functools
 import itertools
 import math
 import re
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -377,3 +379,23 @@ def test_the_readmes_strategy_runs_as_documented(tmp_path):
     assert walk.completed and walk.strategy == name == "careful_newton"
     for here, there in itertools.pairwise(walk.probes):
         assert math.hypot(there.x - here.x, there.y - here.y) <= 0.5 + 1e-12
+
+
+def test_a_strategy_that_never_answers_stops_the_workers_not_the_game():
+    release = threading.Event()
+
+    def stuck(f, J, H):
+        release.wait(30)  # as if it looped for ever
+        return -J
+
+    game = Sandpit("bowl", 1, mode="workers")
+    start = time.perf_counter()
+    walk = game.workers(0.0, 0.0, stuck, timeout=0.2)
+    elapsed = time.perf_counter() - start
+    release.set()
+    assert not walk.completed and walk.message.endswith("the strategy took longer than 0.2 s")
+    assert 0.2 <= elapsed < 5 and len(walk.probes) == 1
+    quick = game.workers(0.0, 0.0, lambda f, J, H: -0.1 * J, timeout=0.2)
+    assert quick.completed
+    with pytest.raises(ValueError, match="timeout must be positive"):
+        game.workers(0.0, 0.0, stuck, timeout=0)

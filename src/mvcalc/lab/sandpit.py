@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,15 +191,35 @@ def load_strategy(spec: str) -> tuple[str, Strategy]:
 
 
 def _next_step(
-    rule: Strategy, here: Probe, H: NDArray[np.float64]
+    rule: Strategy, here: Probe, H: NDArray[np.float64], timeout: float | None
 ) -> tuple[NDArray[np.float64] | None, str | None]:
-    """Ask a strategy for its step; (step, None) if it is usable, else (None, why not)."""
+    """Ask a strategy for its step; (step, None) if it is usable, else (None, why not).
+
+    With a ``timeout`` the strategy runs in a thread of its own, so that one that never returns
+    stops the workers, not the program (the thread is left to finish, or not, on its own).
+    """
     assert here.jacobian is not None
-    try:
-        with np.errstate(all="ignore"):
-            step = np.asarray(rule(here.depth, np.array(here.jacobian), H), dtype=np.float64)
-    except Exception as exc:  # the strategy may be the user's code: report, never crash
-        return None, f"the strategy raised {type(exc).__name__}: {exc}"
+    args = (here.depth, np.array(here.jacobian), H)
+    answer: dict[str, Any] = {}
+
+    def ask() -> None:
+        try:
+            with np.errstate(all="ignore"):
+                answer["step"] = np.asarray(rule(*args), dtype=np.float64)
+        except Exception as exc:  # the strategy may be the user's code: report, never crash
+            answer["error"] = f"the strategy raised {type(exc).__name__}: {exc}"
+
+    if timeout is None:
+        ask()
+    else:
+        thread = threading.Thread(target=ask, name="mvcalc-strategy", daemon=True)
+        thread.start()
+        thread.join(timeout)
+        if thread.is_alive():
+            return None, f"the strategy took longer than {timeout:g} s"
+    if "error" in answer:
+        return None, str(answer["error"])
+    step: NDArray[np.float64] = answer["step"]
     if step.shape != (2,):
         return None, f"the strategy returned shape {step.shape}, not (2,)"
     if not np.all(np.isfinite(step)):
@@ -431,6 +452,7 @@ class Sandpit:
         *,
         aggression: float = 0.1,
         steps: int = 5,
+        timeout: float | None = 2.0,
     ) -> Workers:
         """Start workers at (x, y); they take ``steps`` steps following ``strategy``.
 
@@ -447,6 +469,9 @@ class Sandpit:
         aggression : float, optional
             γ for gradient descent and the hybrid.
         steps : int, optional
+        timeout : float or None, optional
+            Seconds your own strategy may take for one step before the workers give up on it
+            (None: no limit). The built-in strategies are not timed.
 
         Returns
         -------
@@ -465,7 +490,9 @@ class Sandpit:
         """
         x, y = self._check_point(x, y)
         steps = positive_int(steps, "steps")
+        limit = None if timeout is None else positive_float(timeout, "timeout")
         if isinstance(strategy, str):
+            limit = None
             if strategy not in STRATEGIES:
                 raise ValueError(f"strategy must be one of {list(STRATEGIES)} or a callable, "
                                  f"got {strategy!r}")  # fmt: skip
@@ -483,7 +510,7 @@ class Sandpit:
         here = self._read(x, y, slope=True)
         walk = [here]
         for k in range(1, steps + 1):
-            step, problem = _next_step(rule, here, self.surface.hessian(here.x, here.y))
+            step, problem = _next_step(rule, here, self.surface.hessian(here.x, here.y), limit)
             if problem is None and self.count >= self.max_probes:
                 problem = "the probe limit is reached"
             if step is None or problem is not None:

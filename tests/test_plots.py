@@ -221,3 +221,40 @@ def test_descent_paths_and_lagrange_figures():
     for ln in maxima:
         x, y = ln.get_xydata()[0]
         assert x * y == pytest.approx(0.5) and x**2 + y**2 == pytest.approx(1.0)
+
+
+def test_sandpit_figure_shows_the_floor_probes_arrows_and_walks():
+    game = mc.lab.Sandpit("rocks", 3, mode="jacobian")
+    for x, y in [(-2.0, 1.0), (0.5, -0.5), (2.0, 1.5)]:
+        game.probe(x, y)
+    fig = mc.plots.sandpit(game, resolution=61)
+    ax = fig.axes[0]
+    (dots,) = [c for c in ax.collections if c.get_label().startswith("probes")]
+    np.testing.assert_array_equal(dots.get_offsets(), [[p.x, p.y] for p in game.probes])
+    (arrows,) = [c for c in ax.collections if c.get_label() == "−J, downhill"]
+    np.testing.assert_array_equal(arrows.U, [-p.jacobian[0] for p in game.probes])
+    np.testing.assert_array_equal(arrows.V, [-p.jacobian[1] for p in game.probes])
+    (star,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("the phone")]
+    np.testing.assert_allclose(star.get_xydata()[0], game.surface.minimum)
+    (reach,) = [ln for ln in ax.get_lines() if ln.get_label() == "within reach"]
+    distance = np.hypot(*(reach.get_xydata() - game.surface.minimum).T)
+    np.testing.assert_allclose(distance, game.surface.win_radius)
+    assert not game.revealed and "3 probes, not found yet" in ax.get_title()
+
+    workers = mc.lab.Sandpit("bowl", 1, mode="workers")
+    walks = [workers.workers(2.0, 1.0, "newton"), workers.workers(-2.0, -1.0, "newton"),
+             workers.workers(0.0, 1.5, "gradient-descent")]  # fmt: skip
+    ax = mc.plots.sandpit(workers, walks, resolution=31).axes[0]
+    paths = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-"]  # not the star or the circle
+    assert len(paths) == 3
+    for line, walk in zip(paths, walks, strict=True):
+        np.testing.assert_array_equal(line.get_xydata(), [[p.x, p.y] for p in walk.probes])
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels.count("workers: newton") == 1 and "workers: gradient-descent" in labels
+    assert not any(c.get_label() == "−J, downhill" for c in ax.collections)  # no arrows here
+    with pytest.raises(TypeError, match="game must be"):
+        mc.plots.sandpit("bowl")
+    with pytest.raises(TypeError, match="walks must be"):
+        mc.plots.sandpit(workers, [1])
+    with pytest.raises(ValueError, match="resolution"):
+        mc.plots.sandpit(workers, resolution=1)

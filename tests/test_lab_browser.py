@@ -55,21 +55,29 @@ def chromium_path() -> str:
     return path
 
 
+def serve(strategy: str, *args: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "mvcalc.cli", "sandpit", "--no-browser", "--seed", str(SEED),
+               "--strategy", strategy, *args]  # fmt: skip
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def url_of(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+    if match is None:
+        process.kill()
+        pytest.fail(f"no URL from mvcalc sandpit: {line!r} {process.communicate()[1]!r}")
+    return match.group(0)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     strategy = tmp_path_factory.mktemp("strategy") / "mine.py"
     strategy.write_text(STRATEGY)
-    command = [sys.executable, "-m", "mvcalc.cli", "sandpit", "--no-browser", "--seed", str(SEED),
-               "--strategy", f"{strategy}:cautious"]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = serve(f"{strategy}:cautious")
     try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        if match is None:
-            process.kill()
-            pytest.fail(f"no URL from mvcalc sandpit: {line!r} {process.communicate()[1]!r}")
-        yield match.group(0)
+        yield url_of(process)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -243,3 +251,29 @@ def test_phone_width_layout(browser: Browser, server: str) -> None:
     page.screenshot(path=SCREENSHOTS / "sandpit-phone.png", full_page=True)
     context.close()
     assert errors == []
+
+
+def test_a_failing_strategy_is_reported_on_the_page(browser: Browser, tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text("def broken(f, J, H):\n    raise RuntimeError('my bug')\n")
+    process = serve(f"{tmp_path / 'bad.py'}:broken", "--mode", "workers")
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(url_of(process))
+        expect(page.get_by_test_id("mode")).to_have_value("workers")
+        page.get_by_test_id("strategy").select_option("broken")
+        click_pit(page, 1.0, 1.0)
+        message = page.get_by_test_id("message")
+        expect(message).to_contain_text(
+            "stopped at step 1: the strategy raised RuntimeError: my bug"
+        )
+        expect(message).to_have_class(re.compile("error"))
+        expect(page.get_by_test_id("probe-count")).to_have_text("1")  # the start was read
+        click_pit(page, -1.0, -1.0)  # the server is still there
+        expect(page.get_by_test_id("probe-count")).to_have_text("2")
+        page.close()
+        assert errors == []
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -326,6 +326,8 @@ class Sandpit:
     probes : tuple of Probe
     count : int
         The number of probes so far: the score, once won.
+    last, best : Probe or None
+        The latest probe, and the deepest so far.
     score : int or None
         The count at the first probe that found the phone.
 
@@ -355,6 +357,8 @@ class Sandpit:
         self.max_probes = positive_int(max_probes, "max_probes")
         self.revealed = False
         self._probes: list[Probe] = []
+        self.best: Probe | None = None
+        self.score: int | None = None
         self._noise = np.random.default_rng([self.surface.seed, 1])  # the rocks' slope noise
 
     @property
@@ -378,13 +382,9 @@ class Sandpit:
         return len(self._probes)
 
     @property
-    def best(self) -> Probe | None:
-        """The deepest probe so far."""
-        return min(self._probes, key=lambda p: p.depth, default=None)
-
-    @property
-    def score(self) -> int | None:
-        return next((p.number for p in self._probes if p.won), None)
+    def last(self) -> Probe | None:
+        """The latest probe."""
+        return self._probes[-1] if self._probes else None
 
     @property
     def won(self) -> bool:
@@ -412,6 +412,10 @@ class Sandpit:
         probe = Probe(self.count + 1, x, y, float(self.surface.depth(x, y)), jacobian,
                       math.hypot(x - mx, y - my) <= self.surface.win_radius)  # fmt: skip
         self._probes.append(probe)
+        if self.best is None or probe.depth < self.best.depth:  # kept as they come: no rescans
+            self.best = probe
+        if self.score is None and probe.won:
+            self.score = probe.number
         return probe
 
     def probe(self, x: float, y: float) -> Probe:

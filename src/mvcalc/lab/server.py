@@ -211,7 +211,7 @@ def _state(game: Sandpit, *, probes: bool = True) -> dict[str, Any]:
         "won": game.won,
         "score": game.score,
         "revealed": game.revealed,
-        "last": _probe(game.probes[-1]) if game.count else None,
+        "last": _probe(game.last) if game.last is not None else None,
         "best": _probe(best) if best is not None else None,
     }
     if probes:

@@ -38,9 +38,16 @@ def finite_float(value: Any, name: str) -> float:
     """``value`` as a finite float."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise TypeError(f"{name} must be a real number, got {value!r}")
-    if not math.isfinite(value):
+    try:
+        result = float(value)
+    except OverflowError:  # an int too large for a float
+        digits = int(int(value).bit_length() * math.log10(2)) + 1
+        raise ValueError(
+            f"{name} must be finite, got an integer of about {digits} digits"
+        ) from None
+    if not math.isfinite(result):
         raise ValueError(f"{name} must be finite, got {value}")
-    return float(value)
+    return result
 
 
 def positive_float(value: Any, name: str) -> float:
@@ -60,3 +67,48 @@ def generator(seed: Any, name: str) -> np.random.Generator:
     if seed is not None and seed < 0:
         raise ValueError(f"{name} must be non-negative, got {seed}")
     return np.random.default_rng(seed)
+
+
+def finite_array(value: Any, name: str) -> np.ndarray:
+    """``value`` as a float array of any shape, every entry finite."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}") from None
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or infinity)")
+    return arr
+
+
+def finite_vector(value: Any, name: str) -> np.ndarray:
+    """``value`` as a non-empty 1-D float array, every entry finite."""
+    arr = finite_array(value, name)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    return arr
+
+
+def finite_point(value: Any, name: str) -> np.ndarray:
+    """``value`` as a finite scalar (0-D) or a non-empty 1-D float array: a start or a point."""
+    arr = finite_array(value, name)
+    if arr.ndim > 1:
+        raise ValueError(f"{name} must be a number or 1-D, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    return arr
+
+
+def one_of(value: Any, choices: tuple[str, ...] | list[str], name: str) -> str:
+    """``value`` as one of the strings ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+    return value
+
+
+def function(value: Any, name: str, signature: str) -> Any:
+    """``value`` if it is callable; ``signature`` says how it will be called."""
+    if not callable(value):
+        raise TypeError(f"{name} must be callable as {signature}, got {type(value).__name__}")
+    return value

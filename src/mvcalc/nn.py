@@ -652,7 +652,8 @@ class Network:
             y=ya.copy(),
             iterations=k,
             seconds=seconds,
-            converged=converged,
+            converged=False,
+            status="max-iter" if converged else "non-finite",
             message=message,
         )
 

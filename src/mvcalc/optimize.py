@@ -106,14 +106,15 @@ def _start(x0: ArrayLike, name: str = "x0") -> np.ndarray:
     return x
 
 
-def _result(path: list[np.ndarray], fun: Any, converged: bool, message: str) -> Result:
+def _result(path: list[np.ndarray], fun: Any, status: str, message: str) -> Result:
     x = path[-1]
     return Result(
         x=float(x) if np.ndim(x) == 0 else x.copy(),
         fun=float(fun) if np.ndim(fun) == 0 else np.asarray(fun),
         path=np.array(path),
         nit=len(path) - 1,
-        converged=converged,
+        converged=status == "converged",
+        status=status,
         message=message,
     )
 
@@ -182,7 +183,7 @@ def newton_raphson(
         x_scale = max(float(np.linalg.norm(x)), 1.0)
         path = [x.copy()]
         if not np.any(fx):
-            return _result(path, fx, True, "converged: x0 is a root")
+            return _result(path, fx, "converged", "converged: x0 is a root")
         for _ in range(max_iter):
             d = np.asarray(derivative(x), dtype=np.float64)
             if scalar:
@@ -191,36 +192,38 @@ def newton_raphson(
                         f"zero derivative: f'(x) = {float(d)} at x = {float(x):.17g}; "
                         "the tangent never meets the axis"
                     )
-                    return _result(path, fx, False, message)
+                    return _result(path, fx, "zero-derivative", message)
                 step = -fx / d
             else:
                 try:
                     step = np.asarray(np.linalg.solve(d.reshape(x.size, x.size), -fx), float)
                 except np.linalg.LinAlgError:
-                    return _result(path, fx, False, "zero derivative: the Jacobian is singular at "
+                    return _result(path, fx, "zero-derivative", "zero derivative: the Jacobian is singular at "
                                    f"x = {np.array2string(x, precision=6)}")  # fmt: skip
             x_new = x + step
             fx_new = np.asarray(func(x_new), dtype=np.float64)
             if not (np.all(np.isfinite(x_new)) and np.all(np.isfinite(fx_new))):
-                return _result(path, fx, False, "divergence: the next iterate is not finite")
+                return _result(path, fx, "non-finite", "divergence: the next iterate is not finite")
             x, fx = x_new, fx_new
             path.append(x.copy())
             small_step = float(np.linalg.norm(step)) <= tol * max(float(np.linalg.norm(x)), 1.0)
             small_residual = float(np.linalg.norm(fx)) <= math.sqrt(tol) * f_scale
             if (small_step and small_residual) or not np.any(fx):
-                return _result(path, fx, True, "converged: the step and the residual are small")
+                return _result(
+                    path, fx, "converged", "converged: the step and the residual are small"
+                )
             period = _cycle(path, tol)
             if period:
                 if scalar:
                     values = ", ".join(f"{float(p):.6g}" for p in sorted(path[-period:]))
                 else:
                     values = "; ".join(np.array2string(p, precision=4) for p in path[-period:])
-                return _result(path, fx, False, f"cycling: the iterates repeat with period "
+                return _result(path, fx, "cycling", f"cycling: the iterates repeat with period "
                                f"{period} ({values}) without converging")  # fmt: skip
             if (float(np.linalg.norm(x)) > _DIVERGED * x_scale
                     or float(np.linalg.norm(fx)) > _DIVERGED * f_scale):  # fmt: skip
-                return _result(path, fx, False, "divergence: the iterates run away")
-    return _result(path, fx, False, f"iteration limit: no root within max_iter = {max_iter}")
+                return _result(path, fx, "diverged", "divergence: the iterates run away")
+    return _result(path, fx, "max-iter", f"iteration limit: no root within max_iter = {max_iter}")
 
 
 def _cycle(path: list[np.ndarray], tol: float) -> int:
@@ -423,11 +426,11 @@ def _descend(
         path = [x.copy()]
         for _ in range(max_iter):
             if float(np.linalg.norm(g)) <= tol * g_scale:
-                return _result(path, fx, True, "converged: the gradient is zero (to tol)")
+                return _result(path, fx, "converged", "converged: the gradient is zero (to tol)")
             try:
                 step = step_rule(x, fx, g)
             except _Stop as stop:
-                return _result(path, fx, False, str(stop))
+                return _result(path, fx, "failed", str(stop))
             if line_search is not None:  # backtrack until Armijo: f falls by ≥ ¼ of the slope
                 slope = float(np.dot(g.reshape(-1), step.reshape(-1)))
                 for _halving in range(60):
@@ -436,22 +439,26 @@ def _descend(
                         break
                     step = step / 2
                 else:
-                    return _result(path, fx, True, "converged: no step lowers f (to rounding)")
+                    return _result(
+                        path, fx, "converged", "converged: no step lowers f (to rounding)"
+                    )
             x_new = x + step
             f_new = float(np.asarray(func(x_new)))
             if not (math.isfinite(f_new) and np.all(np.isfinite(x_new))):
-                return _result(path, fx, False, "divergence: the next iterate is not finite "
+                return _result(path, fx, "non-finite", "divergence: the next iterate is not finite "
                                "(aggression too large?)")  # fmt: skip
             x, fx = x_new, f_new
             g = np.asarray(gradient(x), dtype=np.float64)
             path.append(x.copy())
             if (float(np.linalg.norm(x)) > _DIVERGED * x_scale
                     or abs(fx) > _DIVERGED * f_scale):  # fmt: skip
-                return _result(path, fx, False, "divergence: the iterates run away "
+                return _result(path, fx, "diverged", "divergence: the iterates run away "
                                "(aggression too large, or f unbounded below)")  # fmt: skip
             if float(np.linalg.norm(step)) <= tol * tol * max(float(np.linalg.norm(x)), 1.0):
-                return _result(path, fx, True, "converged: the step is negligible")
-    return _result(path, fx, False, f"iteration limit: not converged within max_iter = {max_iter}")
+                return _result(path, fx, "converged", "converged: the step is negligible")
+    return _result(
+        path, fx, "max-iter", f"iteration limit: not converged within max_iter = {max_iter}"
+    )
 
 
 # ------------------------------------------------------------------------------------------

@@ -625,12 +625,21 @@ def fit(
         path=np.array(path),
         nit=len(path) - 1,
         converged=converged,
+        status="converged" if converged else _status(message),
         message=message,
         method=method,
         nfev=problem.nfev,
         njev=problem.njev,
         jacobian=problem.jacobian_kind,
     )
+
+
+def _status(message: str) -> str:  # interim: the drivers will return their status
+    if "max_iter" in message:
+        return "max-iter"
+    if "non-finite" in message or "not finite" in message:
+        return "non-finite"
+    return "diverged"
 
 
 _DIVERGED = 1e12  # χ² this many times its starting value counts as growing without bound

@@ -11,7 +11,31 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["FitResult", "GradientCheck", "LinearFit", "Result", "TrainingHistory"]
+__all__ = ["STATUSES", "FitResult", "GradientCheck", "LinearFit", "Result", "TrainingHistory"]
+
+#: Why an iterative method stopped: a fixed vocabulary, shared by every result record.
+#: ``converged`` is the only success; ``converged=True`` if and only if ``status == "converged"``.
+STATUSES = {
+    "converged": "the optimality condition holds (scale-aware)",
+    "max-iter": "the iteration or evaluation budget ran out first",
+    "stalled": "no step makes progress, yet the optimality condition does not hold",
+    "diverged": "the iterates or values grow without bound",
+    "saddle": "a stationary point where the Hessian has eigenvalues of both signs",
+    "maximum": "a stationary point where the Hessian is negative definite",
+    "linear-convergence": "the iterates converge only linearly (a multiple root)",
+    "cycling": "the iterates repeat without converging",
+    "zero-derivative": "the derivative (or Jacobian, or Hessian) is zero or singular: no step",
+    "non-finite": "a value, step or parameter became NaN or infinite",
+    "failed": "a user-supplied step rule raised or returned an unusable step",
+}
+
+
+def _check_status(record: Any) -> None:
+    """The contract of every result: a known status, and success only as ``converged``."""
+    if record.status not in STATUSES:
+        raise ValueError(f"status must be one of {sorted(STATUSES)}, got {record.status!r}")
+    if bool(record.converged) != (record.status == "converged"):
+        raise ValueError(f"converged={record.converged} contradicts status={record.status!r}")
 
 
 @dataclass(frozen=True)
@@ -33,7 +57,10 @@ class TrainingHistory:
     seconds : float
         Wall-clock time of the training loop.
     converged : bool
-        False when training had to stop early (the cost became non-finite).
+        True only when the cost's gradient vanished (scale-aware); a run that simply used up
+        its iterations has ``status="max-iter"``.
+    status : str
+        Why training stopped, one of :data:`STATUSES`.
     message : str
         What happened, in words.
     """
@@ -46,7 +73,11 @@ class TrainingHistory:
     iterations: int
     seconds: float
     converged: bool
+    status: str
     message: str
+
+    def __post_init__(self) -> None:
+        _check_status(self)
 
     @property
     def initial_cost(self) -> float:
@@ -143,9 +174,12 @@ class FitResult:
     nit : int
         Iterations (accepted steps).
     converged : bool
-        Whether a convergence test was met.
+        True only when χ² is stationary: every column of J is orthogonal to the residual to
+        within ``gtol`` (MINPACK's cosine test), or the residual is zero.
+    status : str
+        Why the method stopped, one of :data:`STATUSES`.
     message : str
-        Why the method stopped.
+        Why the method stopped, in words.
     method : str
         The method used.
     nfev, njev : int
@@ -162,11 +196,15 @@ class FitResult:
     path: NDArray[np.float64] = field(repr=False)
     nit: int
     converged: bool
+    status: str
     message: str
     method: str = ""
     nfev: int = 0
     njev: int = 0
     jacobian: str = ""
+
+    def __post_init__(self) -> None:
+        _check_status(self)
 
 
 @dataclass(frozen=True)
@@ -184,10 +222,14 @@ class Result:
     nit : int
         Iterations taken.
     converged : bool
-        Whether the convergence test was met.
+        True only when the optimality condition holds, measured relative to the sizes of f and
+        x (a root: a negligible residual; a minimum: a negligible gradient and no negative
+        curvature seen).
+    status : str
+        Why the method stopped, one of :data:`STATUSES` ("converged", "max-iter", "stalled",
+        "diverged", "saddle", ...). Test on this, not on the wording of ``message``.
     message : str
-        Why the method stopped, by name: converged, zero derivative, cycling, divergence,
-        iteration limit, ...
+        Why the method stopped, in words.
     """
 
     x: Any
@@ -195,4 +237,8 @@ class Result:
     path: NDArray[np.float64] = field(repr=False)
     nit: int
     converged: bool
+    status: str
     message: str
+
+    def __post_init__(self) -> None:
+        _check_status(self)

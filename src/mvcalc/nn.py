@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from mvcalc._progress import Progress
 from mvcalc._validate import finite_float, generator, nonnegative_int, positive_float
+from mvcalc.calculus import difference_jacobian
 from mvcalc.results import GradientCheck, TrainingHistory
 
 __all__ = ["ACTIVATIONS", "Activation", "ForwardPass", "Network"]
@@ -495,18 +496,19 @@ class Network:
         rtol = positive_float(rtol, "rtol")
         dW, db = self.jacobians(xa, ya)
         analytic = np.concatenate([g.ravel() for pair in zip(dW, db, strict=True) for g in pair])
-        numeric = np.empty_like(analytic)
         ws = self._workspace(xa.shape[1])
         theta = self._theta
-        with np.errstate(over="ignore"):
-            for i in range(theta.size):
-                saved = theta[i]
-                theta[i] = saved + h
-                c_plus = self._cost(self._forward(xa, ws), ya, ws)
-                theta[i] = saved - h
-                c_minus = self._cost(self._forward(xa, ws), ya, ws)
-                theta[i] = saved
-                numeric[i] = (c_plus - c_minus) / (2 * h)
+        saved = theta.copy()
+
+        def cost_at(t: FloatArray) -> float:
+            theta[...] = t
+            return self._cost(self._forward(xa, ws), ya, ws)
+
+        try:
+            with np.errstate(over="ignore"):
+                numeric = difference_jacobian(cost_at, saved, method="central", h=h)
+        finally:
+            theta[...] = saved
         diff = np.abs(analytic - numeric)
         scale = max(float(np.max(np.abs(analytic), initial=0.0)), 1e-300)
         c0 = self.cost(xa, ya)
@@ -560,13 +562,17 @@ class Network:
         -------
         TrainingHistory
             ``steps``, ``cost`` and ``outputs`` at each recorded step, ``initial_cost``,
-            ``final_cost``, ``iterations`` done, ``seconds``, ``converged`` (False if training
-            had to stop) and ``message``.
+            ``final_cost``, ``iterations`` done, ``seconds``, ``converged``, ``status`` and
+            ``message``.
 
         Notes
         -----
         If the cost becomes non-finite, training stops, the parameters are put back to the last
-        step whose cost was finite, and ``converged`` is False with a message saying so.
+        step whose cost was finite, and ``status`` is ``"non-finite"``. A run whose final cost
+        is above its first is ``"diverged"``. Otherwise the status is ``"converged"`` only when
+        the gradient of the cost has vanished, max |∂C/∂θᵢ|·max(|θᵢ|, 1) ≤ 10⁻⁸·C (a test that
+        can under-claim near a perfect fit, never over-claim), and ``"max-iter"`` when the
+        steps simply ran out — the usual outcome of the course's fixed number of steps.
 
         Examples
         --------
@@ -602,7 +608,7 @@ class Network:
         outputs: list[FloatArray] = []
         bar = Progress(iterations, "training", enabled=progress)
         message = f"completed {iterations} iterations"
-        converged = True
+        finite = True
         k = 0
         start = time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore"):
@@ -610,7 +616,7 @@ class Network:
                 a_L = self._forward(xa, ws)
                 cost = self._cost(a_L, ya, ws)
                 if not math.isfinite(cost):
-                    converged = False
+                    finite = False
                     if k == 0:
                         message = f"the cost is {cost} at the starting parameters; nothing changed"
                         break
@@ -643,6 +649,7 @@ class Network:
                 steps.append(k)
                 costs.append(self._cost(a_L, ya, ws))
                 outputs.append(a_L.copy())
+            status, message = self._training_status(xa, ya, ws, finite, costs, message)
         bar.close()
         return TrainingHistory(
             steps=np.array(steps, dtype=np.int64),
@@ -652,10 +659,35 @@ class Network:
             y=ya.copy(),
             iterations=k,
             seconds=seconds,
-            converged=False,
-            status="max-iter" if converged else "non-finite",
+            converged=status == "converged",
+            status=status,
             message=message,
         )
+
+    def _training_status(
+        self,
+        x: FloatArray,
+        y: FloatArray,
+        ws: _Workspace,
+        finite: bool,
+        costs: list[float],
+        message: str,
+    ) -> tuple[str, str]:
+        """Why training stopped: a non-finite cost, a cost that rose, a vanished gradient
+        (scale-aware: max |∂C/∂θᵢ|·max(|θᵢ|, 1) ≤ 10⁻⁸·C), or simply the last step."""
+        if not finite:
+            return "non-finite", message
+        if len(costs) > 1 and costs[-1] > costs[0]:
+            return "diverged", (
+                f"{message}, but the cost rose from {costs[0]:.6g} to {costs[-1]:.6g}: "
+                "the steps are too large (try a smaller aggression)"
+            )
+        dW, db = self.jacobians(x, y)
+        gradient = np.concatenate([g.ravel() for pair in zip(dW, db, strict=True) for g in pair])
+        relative = float(np.max(np.abs(gradient) * np.maximum(np.abs(self._theta), 1.0)))
+        if relative <= 1e-8 * costs[-1] or costs[-1] == 0.0:
+            return "converged", f"{message}: the cost's gradient vanished (a minimum)"
+        return "max-iter", f"{message}; the gradient of the cost is not yet zero"
 
     # ----------------------------------------------------------------------------------------
     def _check_x(self, x: ArrayLike, name: str = "x") -> FloatArray:

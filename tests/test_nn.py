@@ -448,7 +448,7 @@ def test_mismatched_shapes_name_x_and_y():
         net(np.zeros(4))
     with pytest.raises(ValueError, match="x must be finite"):
         net(np.array([[np.nan], [0.0]]))
-    with pytest.raises(TypeError, match="x must be a numeric array"):
+    with pytest.raises(TypeError, match="x must be a number or an array of numbers"):
         net([["a"], ["b"]])
     with pytest.raises(ValueError, match="at least one example"):
         net(np.zeros((2, 0)))

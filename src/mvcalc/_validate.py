@@ -7,9 +7,18 @@ that names the argument and says what was expected.
 from __future__ import annotations
 
 import math
+import reprlib
 from typing import Any
 
 import numpy as np
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A repr for an error message, cut to ``limit`` characters (a huge list stays one line)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    text = reprlib.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _is_int(value: Any) -> bool:
@@ -19,25 +28,25 @@ def _is_int(value: Any) -> bool:
 def nonnegative_int(value: Any, name: str) -> int:
     """``value`` as an int ≥ 0."""
     if not _is_int(value):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
+        raise TypeError(f"{name} must be an integer, got {_short(value)}")
     if value < 0:
-        raise ValueError(f"{name} must be non-negative, got {value}")
+        raise ValueError(f"{name} must be non-negative, got {_short(value)}")
     return int(value)
 
 
 def positive_int(value: Any, name: str) -> int:
     """``value`` as an int ≥ 1."""
     if not _is_int(value):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
+        raise TypeError(f"{name} must be an integer, got {_short(value)}")
     if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
+        raise ValueError(f"{name} must be a positive integer, got {_short(value)}")
     return int(value)
 
 
 def finite_float(value: Any, name: str) -> float:
     """``value`` as a finite float."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
+        raise TypeError(f"{name} must be a real number, got {_short(value)}")
     try:
         result = float(value)
     except OverflowError:  # an int too large for a float
@@ -46,7 +55,7 @@ def finite_float(value: Any, name: str) -> float:
             f"{name} must be finite, got an integer of about {digits} digits"
         ) from None
     if not math.isfinite(result):
-        raise ValueError(f"{name} must be finite, got {value}")
+        raise ValueError(f"{name} must be finite, got {_short(value)}")
     return result
 
 
@@ -54,7 +63,7 @@ def positive_float(value: Any, name: str) -> float:
     """``value`` as a finite float > 0."""
     v = finite_float(value, name)
     if v <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
+        raise ValueError(f"{name} must be positive, got {_short(value)}")
     return v
 
 
@@ -63,7 +72,7 @@ def generator(seed: Any, name: str) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
     if seed is not None and not _is_int(seed):
-        raise TypeError(f"{name} must be an int, a numpy Generator or None, got {seed!r}")
+        raise TypeError(f"{name} must be an int, a numpy Generator or None, got {_short(seed)}")
     if seed is not None and seed < 0:
         raise ValueError(f"{name} must be non-negative, got {seed}")
     return np.random.default_rng(seed)
@@ -73,8 +82,12 @@ def finite_array(value: Any, name: str) -> np.ndarray:
     """``value`` as a float array of any shape, every entry finite."""
     try:
         arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}") from None
+    except OverflowError:  # an int too large for a float
+        raise ValueError(f"{name} must be finite, got a number too large for a float") from None
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a number or an array of numbers, got {_short(value)}"
+        ) from None
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite (no NaN or infinity)")
     return arr
@@ -103,7 +116,7 @@ def finite_point(value: Any, name: str) -> np.ndarray:
 def one_of(value: Any, choices: tuple[str, ...] | list[str], name: str) -> str:
     """``value`` as one of the strings ``choices``."""
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+        raise ValueError(f"{name} must be one of {list(choices)}, got {_short(value)}")
     return value
 
 

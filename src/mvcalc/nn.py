@@ -31,7 +31,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mvcalc._progress import Progress
-from mvcalc._validate import finite_float, generator, nonnegative_int, positive_float
+from mvcalc._validate import (
+    finite_array,
+    finite_float,
+    generator,
+    nonnegative_int,
+    positive_float,
+)
 from mvcalc.calculus import difference_jacobian
 from mvcalc.results import GradientCheck, TrainingHistory
 
@@ -740,14 +746,9 @@ def _validate_sizes(sizes: Any) -> tuple[int, ...]:
 
 
 def _as_float_2d(value: ArrayLike, name: str) -> FloatArray:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}") from exc
+    arr = finite_array(value, name)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D with one example per column, got shape {arr.shape}")
     if arr.shape[1] == 0:
         raise ValueError(f"{name} must hold at least one example (column), got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (no NaN or infinity)")
     return arr

@@ -48,3 +48,8 @@ def test_heart_curve_default_is_the_course_size_and_known_points():
 def test_heart_curve_rejects_bad_n(n, error):
     with pytest.raises(error, match="n must be"):
         mc.datasets.heart_curve(n)
+
+
+def test_heart_curve_refuses_a_size_beyond_memory():
+    with pytest.raises(ValueError, match="points of the heart curve would need"):
+        mc.datasets.heart_curve(1_000_000_000)

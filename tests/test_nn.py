@@ -478,3 +478,11 @@ def test_bad_gradient_check_step():
     x, y = mc.datasets.heart_curve(5)
     with pytest.raises(ValueError, match="h must be positive"):
         Network([1, 2], seed=0).gradient_check(x, y, h=0.0)
+
+
+def test_a_network_too_large_for_memory_is_refused_before_allocating():
+    with pytest.raises(ValueError, match=r"would need about .* GiB of memory"):
+        Network([1, 100_000, 100_000, 2])
+    net = Network([1, 64, 64, 2], seed=0)
+    with pytest.raises(ValueError, match=r"10,000,000 examples|10000000 examples"):
+        net.cost(np.zeros((1, 10_000_000)), np.zeros((2, 10_000_000)))

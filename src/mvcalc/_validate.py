@@ -125,3 +125,23 @@ def function(value: Any, name: str, signature: str) -> Any:
     if not callable(value):
         raise TypeError(f"{name} must be callable as {signature}, got {type(value).__name__}")
     return value
+
+
+#: The most memory one request may ask for; larger requests are refused before allocating.
+MAX_BYTES = 1 << 30
+
+
+def memory(nbytes: float, what: str) -> None:
+    """Refuse a request that would need more than :data:`MAX_BYTES` of memory."""
+    if nbytes > MAX_BYTES:
+        raise ValueError(
+            f"{what} would need about {_size(nbytes)} of memory, more than the "
+            f"{_size(MAX_BYTES)} mvcalc allows for one request; choose smaller sizes"
+        )
+
+
+def _size(nbytes: float) -> str:
+    for unit, scale in (("TiB", 2.0**40), ("GiB", 2.0**30), ("MiB", 2.0**20)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes:.0f} bytes"

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from mvcalc._validate import nonnegative_int, positive_int
+from mvcalc._validate import memory, nonnegative_int, positive_int
 
 __all__ = ["SANDPIT_SCENARIOS", "SandpitSurface", "heart_curve", "heights", "sandpit_surface"]
 
@@ -48,6 +48,7 @@ def heart_curve(n: int = 100) -> tuple[NDArray[np.float64], NDArray[np.float64]]
     True
     """
     n = positive_int(n, "n")
+    memory(8.0 * 6 * n, f"{n:,} points of the heart curve")
     t = np.arange(n) / n
     s = 2 * np.pi * t
     X = 16 * np.sin(s) ** 3

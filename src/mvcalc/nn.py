@@ -35,6 +35,7 @@ from mvcalc._validate import (
     finite_array,
     finite_float,
     generator,
+    memory,
     nonnegative_int,
     positive_float,
 )
@@ -302,6 +303,7 @@ class Network:
     def _workspace(self, n: int) -> _Workspace:
         ws = self._workspaces.get(n)
         if ws is None:
+            memory(8.0 * 5 * n * sum(self.sizes), f"{n} examples through {list(self.sizes)}")
             if len(self._workspaces) >= 4:  # bounded: keep the most recent few batch sizes
                 self._workspaces.pop(next(iter(self._workspaces)))
             ws = self._workspaces[n] = _Workspace(self.sizes, n)
@@ -742,6 +744,8 @@ def _validate_sizes(sizes: Any) -> tuple[int, ...]:
         out.append(int(s))
     if len(out) < 2:
         raise ValueError(f"sizes must list at least two layers (inputs and outputs), got {out}")
+    n_parameters = sum(m * (n + 1) for n, m in zip(out[:-1], out[1:], strict=False))
+    memory(8.0 * 6 * n_parameters, f"a network of sizes {out}")  # θ, ∇θ and training copies
     return tuple(out)
 
 

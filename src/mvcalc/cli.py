@@ -8,9 +8,11 @@ standard error and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import re
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -151,9 +153,11 @@ def _run_backprop(args: argparse.Namespace) -> int:
         f"time          {history.seconds:.3f} s for {history.iterations:,} steps "
         f"({history.steps_per_second:,.0f} steps/s)"
     )
-    if not history.converged:
-        print(f"warning: {history.message}", file=sys.stderr)
+    print(f"status        {history.status} ({history.message})")
     _save(plots.training_curves(history), args.out)
+    if history.status in ("diverged", "non-finite"):
+        print(f"warning: {history.message}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -210,7 +214,10 @@ def _run_heights(args: argparse.Namespace) -> int:
     mu_err, sigma_err = result.errors
     print(f"result  μ = {result.params[0]:.4f} ± {mu_err:.2g} cm, "
           f"σ = {result.params[1]:.4f} ± {sigma_err:.2g} cm, χ² = {result.chi2:.6g}")  # fmt: skip
-    print(f"        {result.message} ({result.nit} steps)")
+    print(f"status  {result.status} ({result.nit} steps, {result.nfev} model evaluations)")
+    print(f"        {result.message}")
+    if result.status == "max-iter":
+        print(f"        (--steps {args.steps} was the limit; raise it to go on)")
     title = f"Heights: μ = {result.params[0]:.2f} cm, σ = {result.params[1]:.2f} cm"
     fig = plots.histogram_fit(x, y, gaussian, result.params, xlabel="height (cm)", title=title)
     _save(fig, args.out_dir / "heights_fit.png")
@@ -268,9 +275,14 @@ def _read_columns(path: Path, names: list[str]) -> list[list[float]]:
     """The named columns of a CSV file with a header row, as floats (UsageError if not)."""
     import csv
 
+    limit = 64 << 20  # 64 MiB: a data file, not a stream (/dev/zero) or a disk image
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
+            text = handle.read(limit + 1)
+        if len(text) > limit:
+            raise UsageError(f"{path}: larger than {limit >> 20} MiB; mvcalc fit reads data files "
+                             "up to that size")  # fmt: skip
+        rows = list(csv.reader(io.StringIO(text, newline="")))
     except FileNotFoundError:
         raise UsageError(f"no such file: {str(path)!r}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -281,6 +293,9 @@ def _read_columns(path: Path, names: list[str]) -> list[list[float]]:
     if not rows:
         raise UsageError(f"{path}: the file is empty (expected a header row and data)")
     header = [cell.strip() for cell in rows[0]]
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if twice:
+        raise UsageError(f"{path}: the header names {', '.join(map(repr, twice))} more than once")
     indices = []
     for name in names:
         if name not in header:
@@ -342,7 +357,8 @@ def _run_fit(args: argparse.Namespace) -> int:
     print(f"χ²      {result.chi2:.6g}   reduced χ² {reduced}   (dof {dof})")
     errors_kind = "absolute (from sigma)" if sigma is not None else "scaled by the reduced χ²"
     print(f"errors  {errors_kind}")
-    print(f"        {result.message} ({result.nit} iterations)")
+    print(f"status  {result.status} ({result.nit} iterations, {result.nfev} model evaluations)")
+    print(f"        {result.message}")
     if not result.converged:
         print(f"warning: the fit did not converge: {result.message}", file=sys.stderr)
     fig = plots.model_fit(
@@ -364,6 +380,8 @@ def _names(text: str) -> list[str]:
     for name in names:
         if not name.isidentifier() or name.startswith("_"):
             raise argparse.ArgumentTypeError(f"expected names like u,v, got {text!r}")
+        if names.count(name) > 1:
+            raise argparse.ArgumentTypeError(f"{name} is given twice in {text!r}")
     return names
 
 
@@ -376,18 +394,36 @@ def _point(text: str) -> dict[str, str]:
             raise argparse.ArgumentTypeError(
                 f"expected name=value pairs like x=1,y=2, got {text!r}"
             )
+        if name.strip() in point:
+            raise argparse.ArgumentTypeError(f"{name.strip()} is given twice in {text!r}")
         point[name.strip()] = value.strip()
     return point
 
 
-def _values(point: dict[str, str], needed: set[object]) -> dict[object, object]:
-    """Substitutions for SymPy from --at, each value parsed safely and checked to be a number."""
+def _values(
+    point: dict[str, str], needed: set[object], allowed: set[object] | None = None
+) -> dict[object, object]:
+    """Substitutions for SymPy from --at, each value parsed safely and checked to be a number.
+
+    Every name in ``needed`` must be given; a name outside ``allowed`` (default: ``needed``) is
+    refused, so that a misspelt or constant name is never silently ignored.
+    """
+    allowed = needed if allowed is None else allowed | needed
     import sympy
 
     from mvcalc import symbolic
 
     subs: dict[object, object] = {}
+    variables = sorted(str(s) for s in allowed)
     for name, text in point.items():
+        if sympy.Symbol(name) not in allowed:
+            if name in ("pi", "E", "e", "I", "oo"):
+                raise UsageError(f"argument --at: {name} is a constant, not a variable")
+            which = ", ".join(variables) if variables else "none"
+            raise UsageError(
+                f"argument --at: {name} is not a variable of the expression (its variables: "
+                f"{which})"
+            )
         value = symbolic.parse(text)
         if value.free_symbols or not value.is_number or not value.is_real:
             raise UsageError(f"argument --at: {name}={text} is not a real number")
@@ -492,6 +528,8 @@ def _run_diff(args: argparse.Namespace) -> int:
     if subs is not None:
         where = ", ".join(f"{k} = {v}" for k, v in subs.items())
         exact = sympy.simplify(result.subs(subs))
+        if exact.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not exact.is_finite:
+            raise UsageError(f"df/d{variable} is undefined at {where}")
         print(f"at {where}:  df/d{variable} = {_inline(exact)} ≈ {_number(exact)}")
     if args.latex:
         print(symbolic.explain(expr, variable).latex() if args.steps else sympy.latex(result))
@@ -504,15 +542,24 @@ def _run_matrix(args: argparse.Namespace) -> int:
     from mvcalc import symbolic
 
     variables = [sympy.Symbol(n) for n in args.vars]
+    exprs = symbolic.parse_many(args.expression)
+    free = set().union(*(e.free_symbols for e in exprs))
+    unknown = [str(v) for v in variables if v not in free]
+    if unknown:
+        raise UsageError(
+            f"argument --vars: {', '.join(unknown)} does not appear in the expression "
+            f"(its variables: {', '.join(sorted(map(str, free))) or 'none'})"
+        )
     if args.kind == "jacobian":
-        exprs = symbolic.parse_many(args.expression)
         matrix = symbolic.jacobian(exprs, variables)
         shown, label = sympy.Matrix(exprs), "J = "
     else:
-        expr = symbolic.parse(args.expression)
+        if len(exprs) != 1:
+            raise UsageError("the Hessian is of one expression; got a list")
+        expr = exprs[0]
         matrix = symbolic.hessian(expr, variables)
         shown, label = expr, "H = "
-    subs = None if args.at is None else _values(args.at, matrix.free_symbols)
+    subs = None if args.at is None else _values(args.at, matrix.free_symbols, set(variables))
     _show("f = ", shown)
     _show(label, matrix)
     if subs is not None:
@@ -539,7 +586,11 @@ def _run_derivative_error(args: argparse.Namespace) -> int:
     if len(free) > 1:
         raise UsageError("derivative-error takes a function of one variable")
     variable = free[0] if free else sympy.Symbol("x")
-    text = args.at.partition("=")[2] if "=" in args.at else args.at
+    name, _, text = args.at.rpartition("=")
+    if name and name.strip() != str(variable):
+        raise UsageError(
+            f"argument --at: {name.strip()} is not the variable of the expression ({variable})"
+        )
     at = symbolic.parse(text)
     if at.free_symbols or not at.is_real:
         raise UsageError(f"argument --at: expected a real number, got {args.at!r}")
@@ -550,6 +601,10 @@ def _run_derivative_error(args: argparse.Namespace) -> int:
     if not all(v.is_real and v.is_finite for v in (value, slope)):
         raise UsageError(
             f"the function or its derivative is not real and finite at {variable} = {x0:g}"
+        )
+    if not (math.isfinite(float(value)) and math.isfinite(float(slope))):
+        raise UsageError(
+            f"f overflows at {variable} = {x0:g}: its value or slope is too large for a float"
         )
     exact = float(slope)
     study = step_size_study(f, x0, exact=exact, label=args.expression)
@@ -685,6 +740,7 @@ def _run_newton(args: argparse.Namespace) -> int:
     for k, x in enumerate(result.path):
         print(f"{k:>5}  {x:.17g}" if result.path.ndim == 1 else f"{k:>5}  {x}")
     print(f"result  x = {result.x}, f(x) = {result.fun}")
+    print(f"status  {result.status}")
     print(f"        {result.message}")
     if args.out is not None:
         if result.path.ndim != 1:
@@ -795,19 +851,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_expressions_not_options(parser, words))
     except SystemExit as exc:  # --help, --version, or a usage error already reported
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        status: int = args.run(args)
+        with warnings.catch_warnings():  # NumPy's and SymPy's warnings never reach the terminal
+            warnings.simplefilter("ignore")
+            status: int = args.run(args)
     except (UsageError, ValueError, TypeError) as exc:
-        print(f"mvcalc {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(args.command, str(exc))
+    except (OverflowError, FloatingPointError):
+        return _fail(args.command, "a number became too large for a float (overflow)")
+    except ZeroDivisionError:
+        return _fail(args.command, "a division by zero: the input is undefined there")
+    except MemoryError:
+        return _fail(args.command, "not enough memory for this request: choose smaller sizes")
+    except RecursionError:
+        return _fail(args.command, "the input is nested too deeply")
     except KeyboardInterrupt:
         print(f"mvcalc {args.command}: interrupted", file=sys.stderr)
         return 130
     return status
+
+
+def _fail(command: str, message: str) -> int:
+    """One line on standard error, exit status 2."""
+    line = " ".join(message.split())  # one line, whatever the message held
+    print(f"mvcalc {command}: error: {line}", file=sys.stderr)
+    return 2
+
+
+def _expressions_not_options(parser: argparse.ArgumentParser, words: list[str]) -> list[str]:
+    """Let an expression start with a minus sign: ``mvcalc minimize "-x**2"``.
+
+    argparse takes any word that starts with "-" for an option. A word that starts with a single
+    "-" but is not one of the options any command defines is maths (``-x**2``, ``-sin(x)``), so
+    it is given a leading space, which argparse reads as a value and the parser ignores.
+    """
+    known = {"--"}
+    stack = [parser]
+    while stack:
+        p = stack.pop()
+        for action in p._actions:
+            known.update(action.option_strings)
+            if isinstance(action, argparse._SubParsersAction):
+                stack.extend(action.choices.values())
+    out = []
+    for word in words:
+        is_option = word.split("=", 1)[0] in known or word.startswith("--")
+        if word.startswith("-") and not is_option:
+            word = " " + word
+        out.append(word)
+    return out
 
 
 if __name__ == "__main__":

@@ -1,0 +1,140 @@
+"""Hostile and careless input through the command line: every case ends in bounded time and
+memory, with one line on standard error in mvcalc's own words and exit status 2 — or, where the
+input is valid after all, a normal answer with no traceback and no warning.
+
+Each case runs ``mvcalc`` in a fresh process under a 1 GiB address-space limit and a 15 s
+timeout, as a user's shell would run it.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+LIMIT_SECONDS = 15
+LIMIT_BYTES = 1 << 30
+FOREIGN = (
+    "Traceback",
+    "Warning",
+    "set_int_max_str_digits",
+    "Cannot convert",
+    "cannot convert",
+    "DLASCL",
+    "LAPACK",
+    "zoo",
+    "nan ±",
+)
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
+
+
+def run(*words: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-m", "mvcalc.cli", *words],
+        capture_output=True,
+        text=True,
+        timeout=LIMIT_SECONDS,
+        preexec_fn=_limit_memory,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *phrases: str) -> None:
+    lines = result.stderr.splitlines()
+    assert result.returncode == 2, (result.returncode, result.stdout[-500:], result.stderr[-2000:])
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("mvcalc"), lines[0]
+    for bad in FOREIGN:
+        assert bad not in result.stderr and bad not in result.stdout, result.stderr
+    for phrase in phrases:
+        assert phrase in lines[0], lines[0]
+
+
+def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
+    for bad in ("Traceback", "Warning", "set_int_max_str_digits", "DLASCL"):
+        assert bad not in result.stderr and bad not in result.stdout, result.stderr[-2000:]
+
+
+REFUSED = {
+    # the parser bounds what an expression builds, not only each literal
+    "huge number": (["diff", "((10**29*pi)**1000)**1000"], ()),
+    "huge power tower": (["diff", "((((2*x)**1000)**1000)**1000)**1000"], ()),
+    "degree beyond the bound": (["diff", "(x**1000)**1000"], ("degree",)),
+    "huge --at value": (["diff", "x**y", "--wrt", "x", "--at", "x=2,y=10**29"], ()),
+    "huge --order": (["taylor", "exp(x)", "--at", "0", "--order", "1000000"], ("order",)),
+    "too many --vars": (
+        ["hessian", "x", "--vars", ",".join(f"v{i}" for i in range(1500))],
+        ("variables",),
+    ),
+    "slow solve": (
+        ["lagrange", "x**7*y**5+z**3", "--subject-to", "x**5+y**7+z**3-1", "--time-limit", "2"],
+        ("time",),
+    ),
+    "slow simplify": (
+        ["diff", "tan(tan(tan(tan(tan(tan(x))))))", "--at", "x=pi/7", "--time-limit", "2"],
+        (),
+    ),
+    "endless file": (["fit", "/dev/zero", "--model", "line"], ("MiB",)),
+    "huge network": (["backprop", "--hidden", "100000", "100000"], ("memory",)),
+    "huge data": (["backprop", "--points", "1000000000"], ("memory",)),
+    "overflow in taylor": (["taylor", "pi**1000*x", "--at", "0"], ()),
+    "overflow in newton": (["newton", "pi**1000*x", "--x0", "1"], ()),
+    "overflow in minimize": (["minimize", "pi**1000*x**2", "--x0", "1"], ()),
+    "undefined derivative": (["diff", "1/x", "--at", "x=0"], ("undefined", "x = 0")),
+    "overflowing function": (["derivative-error", "exp(x)", "--at", "1000"], ("overflows",)),
+    "a name given twice": (["diff", "x**2", "--at", "x=1,x=2"], ("twice",)),
+    "a constant as a variable": (["diff", "pi*x", "--at", "x=1,pi=3"], ("constant",)),
+    "a variable the function lacks": (
+        ["derivative-error", "exp(x)", "--at", "y=5"],
+        ("not the variable",),
+    ),
+    "a seed out of range": (["sandpit", "--seed", "3000000000", "--no-browser"], ("seed",)),
+    "a non-number": (["newton", "x**2-2", "--x0", "abc"], ()),
+    "a non-finite start": (["minimize", "x**2", "--x0", "inf"], ()),
+    "eval bait": (["diff", "__import__('os').system('true')"], ()),
+    "unknown function": (["diff", "foo(x)"], ()),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED), ids=list(REFUSED))
+def test_hostile_input_is_refused_in_one_line(case, tmp_path):
+    words, phrases = REFUSED[case]
+    assert_one_line_error(run(*words, cwd=tmp_path), *phrases)
+
+
+def test_csv_with_a_duplicated_header_is_refused(tmp_path):
+    (tmp_path / "d.csv").write_text("x,x,y\n1,2,3\n2,3,5\n3,4,8\n")
+    assert_one_line_error(run("fit", "d.csv", "--model", "line", cwd=tmp_path), "more than once")
+
+
+def test_data_without_spread_in_x_is_refused(tmp_path):
+    (tmp_path / "d.csv").write_text("x,y\n1,2\n1,3\n1,5\n")
+    assert_one_line_error(run("fit", "d.csv", "--model", "line", cwd=tmp_path), "spread")
+
+
+def test_starting_at_the_answer_is_no_crash(tmp_path):
+    result = run("heights", "--method", "levenberg-marquardt", "--mu0", "178.5198", "--sigma0",
+                 "7.5499", "--out-dir", str(tmp_path), cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert_clean(result)
+    assert "μ = 178.52" in result.stdout
+
+
+def test_a_leading_minus_sign_is_maths_not_an_option(tmp_path):
+    result = run("diff", "-x**3", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "-3⋅x" in result.stdout
+    result = run("newton", "-x**3+8", "--x0", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "x = 2" in result.stdout

@@ -1,6 +1,8 @@
 """mvcalc: the multivariate calculus of machine learning, as software.
 
-The public API is re-exported here; see DESIGN.md for the contract.
+The public API is re-exported here; see DESIGN.md for the contract. The light parts (NumPy only)
+are imported at once; the heavy ones — figures (matplotlib), the web lab (Starlette), and the
+symbolic parts (SymPy) — load on first use, so that ``import mvcalc`` stays fast.
 
 Examples
 --------
@@ -10,16 +12,50 @@ Examples
 True
 """
 
-from mvcalc import autodiff, calculus, datasets, lab, optimize, plots, regression, series, symbolic
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from mvcalc import autodiff, calculus, datasets, optimize, regression
 from mvcalc.autodiff import grad, hessian, jacobian
 from mvcalc.calculus import DerivativeResult, derivative
 from mvcalc.nn import Network
 from mvcalc.optimize import gradient_descent, lagrange, minimize, newton_raphson
 from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
 from mvcalc.results import FitResult, GradientCheck, LinearFit, Result, TrainingHistory
-from mvcalc.series import TaylorSeries, taylor
+
+if TYPE_CHECKING:  # for type checkers; at run time these load on first use (__getattr__)
+    from mvcalc import lab, plots, series, symbolic
+    from mvcalc.series import TaylorSeries, taylor
 
 __version__ = "0.1.0"
+
+# name -> (module, attribute or None for the module itself)
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "lab": ("mvcalc.lab", None),
+    "plots": ("mvcalc.plots", None),
+    "series": ("mvcalc.series", None),
+    "symbolic": ("mvcalc.symbolic", None),
+    "taylor": ("mvcalc.series", "taylor"),
+    "TaylorSeries": ("mvcalc.series", "TaylorSeries"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the heavy parts of the API on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'mvcalc' has no attribute {name!r}")
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "DerivativeResult",

@@ -124,16 +124,17 @@ def state(page: Page) -> dict[str, Any]:
     return dict(json.loads(text))
 
 
-def click_pit(page: Page, x: float, y: float) -> None:
-    """Click the pit at the point (x, y) of the floor."""
+def click_pit(page: Page, x: float, y: float, *, tap: bool = False) -> None:
+    """Click (or tap, with a finger) the pit at the point (x, y) of the floor."""
     pit = page.get_by_test_id("sandpit")
     # Playwright's position is from the padding box's corner: the canvas's drawing area
     width, height = pit.evaluate("c => [c.clientWidth, c.clientHeight]")
     (x0, x1), (y0, y1) = Sandpit().bounds
-    pit.click(position={
-        "x": (x - x0) / (x1 - x0) * width,
-        "y": (y1 - y) / (y1 - y0) * height,
-    })  # fmt: skip
+    position = {"x": (x - x0) / (x1 - x0) * width, "y": (y1 - y) / (y1 - y0) * height}
+    if tap:
+        pit.tap(position=position)
+    else:
+        pit.click(position=position)
 
 
 def test_probe_count_depth_keyboard_mode_and_reveal(page: Page) -> None:
@@ -231,11 +232,36 @@ def test_workers_follow_the_strategy_from_the_command_line(page: Page) -> None:
     page.screenshot(path=SCREENSHOTS / "sandpit-workers.png")
 
 
+CROSS = (31, 95, 139)  # the keyboard cross, #1f5f8b
+STAR = (255, 210, 63)  # the phone, #ffd23f
+
+
+def pixel(page: Page, x: float, y: float, dx: float = 0.0, dy: float = 0.0) -> tuple[int, ...]:
+    """The pit's colour at the floor's point (x, y), moved by (dx, dy) CSS pixels."""
+    (x0, x1), (y0, y1) = Sandpit().bounds
+    rgb = page.evaluate(
+        """([u, v, dx, dy]) => {
+            const c = document.getElementById("pit");
+            const k = c.width / c.clientWidth;
+            const px = Math.round(u * c.width + dx * k), py = Math.round(v * c.height + dy * k);
+            return Array.from(c.getContext("2d").getImageData(px, py, 1, 1).data.slice(0, 3));
+        }""",
+        [(x - x0) / (x1 - x0), (y1 - y) / (y1 - y0), dx, dy],
+    )
+    return tuple(rgb)
+
+
+def near(a: tuple[int, ...], b: tuple[int, ...], tolerance: float) -> bool:
+    return sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5 <= tolerance
+
+
 def test_phone_width_layout(browser: Browser, server: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  has_touch=True, is_mobile=True)  # fmt: skip
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if is_error(m.text, m.type) else None)
     page.goto(server)
     expect(page.get_by_test_id("probe-count")).to_have_text("0")
     pit = page.get_by_test_id("sandpit").bounding_box()
@@ -246,11 +272,79 @@ def test_phone_width_layout(browser: Browser, server: str) -> None:
     assert panel["y"] >= pit["y"] + pit["height"]  # the panel sits below the pit
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing scrolls sideways
-    click_pit(page, 0.0, 0.0)
-    expect(page.get_by_test_id("probe-count")).to_have_text("1")
+    expect(page.get_by_test_id("keys-hint")).to_be_hidden()  # no keyboard on a phone
+
+    # workers mode (its options make the panel longer); a tap where the phone is wins, and the
+    # win is told next to the pit, in view without scrolling
+    page.get_by_test_id("mode").select_option("workers")
+    expect(page.get_by_test_id("strategy")).to_be_visible()
+    mx, my = Sandpit("bowl", SEED).surface.minimum
+    click_pit(page, mx, my, tap=True)
+    message = page.get_by_test_id("message")
+    expect(message).to_contain_text("You found the phone in 1 probe!")
+    assert page.evaluate("window.scrollY") == 0
+    box = message.bounding_box()
+    pit = page.get_by_test_id("sandpit").bounding_box()
+    assert box is not None and pit is not None
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 844
+    assert 0 <= box["y"] - (pit["y"] + pit["height"]) < 40  # right under the pit
+    page.screenshot(path=SCREENSHOTS / "sandpit-phone-win.png")
+    start = state(page)["probes"][0]
+    assert start["won"] and start["number"] == 1
+
+    # a tap shows no keyboard cross (arms of 12 CSS px); the keyboard does
+    assert not near(pixel(page, start["x"], start["y"], 0, -11), CROSS, 120)
+    page.get_by_test_id("sandpit").focus()
+    page.keyboard.press("Shift+ArrowUp")  # the cross goes 0.5 up from the tap
+    assert near(pixel(page, start["x"], start["y"] + 0.5, 0, -11), CROSS, 60)
+
+    # reveal: the star shows over the probe that found it; the score is "1 probe"
+    page.get_by_test_id("reveal").tap()
+    expect(message).to_contain_text("you found it in 1 probe.")
+    assert near(pixel(page, mx, my), STAR, 40)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=SCREENSHOTS / "sandpit-phone-revealed.png")
     page.screenshot(path=SCREENSHOTS / "sandpit-phone.png", full_page=True)
     context.close()
     assert errors == []
+
+
+def test_a_disabled_reveal_looks_and_acts_disabled(page: Page) -> None:
+    reveal = page.get_by_test_id("reveal")
+    style = "b => { const s = getComputedStyle(b); return [s.backgroundColor, s.color, s.cursor]; }"
+    enabled = reveal.evaluate(style)
+    expect(page.get_by_test_id("keys-hint")).to_be_visible()  # a desktop has a keyboard
+    click_pit(page, 1.0, 1.0)
+    reveal.click()
+    expect(reveal).to_be_disabled()
+    page.mouse.move(0, 0)
+    disabled = reveal.evaluate(style)
+    assert all(a != b for a, b in zip(enabled, disabled, strict=True)), (enabled, disabled)
+    assert disabled[2] == "not-allowed"
+    reveal.hover()
+    assert reveal.evaluate(style) == disabled  # no hover look either
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    reveal.click(force=True)  # a click on it does nothing
+    click_pit(page, 0.0, 0.0)  # (the pit's answer shows that events were handled)
+    expect(page.get_by_test_id("message")).to_contain_text("revealed")
+    assert not any(url.endswith("/api/reveal") for url in posts), posts
+
+
+def test_a_first_visit_logs_no_error(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})  # no cookie yet
+    page = context.new_page()
+    logged: list[str] = []
+    failed: list[str] = []
+    page.on("console", lambda m: logged.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: logged.append(str(exc)))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(server)
+    expect(page.get_by_test_id("message")).to_contain_text(f"New game: bowl, seed {SEED}")
+    page.reload()  # and a return visit resumes the game, without an error either
+    expect(page.get_by_test_id("message")).to_contain_text("Welcome back")
+    context.close()
+    assert logged == [] and failed == [], (logged, failed)
 
 
 def test_a_failing_strategy_is_reported_on_the_page(browser: Browser, tmp_path: Path) -> None:

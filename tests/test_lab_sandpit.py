@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import os
 import re
 import threading
 import time
@@ -306,7 +307,7 @@ def test_hybrid_is_newton_in_a_bowl_and_downhill_elsewhere():
         (lambda f, J, H: 1 / 0, "the strategy raised ZeroDivisionError: division by zero"),
         (lambda f, J, H: [np.nan, 0.0], "not finite"),
         (lambda f, J, H: [1.0, 2.0, 3.0], "shape (3,), not (2,)"),
-        (lambda f, J, H: "far", "the strategy raised ValueError"),
+        (lambda f, J, H: "far", "the strategy returned str, not an array of numbers"),
     ],
 )
 def test_a_failing_strategy_stops_the_workers_with_a_message(strategy, fragment):
@@ -381,21 +382,139 @@ def test_the_readmes_strategy_runs_as_documented(tmp_path):
         assert math.hypot(there.x - here.x, there.y - here.y) <= 0.5 + 1e-12
 
 
-def test_a_strategy_that_never_answers_stops_the_workers_not_the_game():
-    release = threading.Event()
+def gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie, ended but not yet reaped, counts)."""
+    try:
+        return "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+
+
+def wait_until_gone(pid: int) -> bool:
+    for _ in range(100):
+        if gone(pid):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+linux = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+
+
+@linux
+def test_a_strategy_that_never_answers_stops_the_workers_not_the_game(tmp_path):
+    pid_file = tmp_path / "pid"
 
     def stuck(f, J, H):
-        release.wait(30)  # as if it looped for ever
-        return -J
+        pid_file.write_text(str(os.getpid()))
+        while True:  # as if it looped for ever
+            pass
 
+    threads = threading.active_count()
     game = Sandpit("bowl", 1, mode="workers")
     start = time.perf_counter()
     walk = game.workers(0.0, 0.0, stuck, timeout=0.2)
     elapsed = time.perf_counter() - start
-    release.set()
     assert not walk.completed and walk.message.endswith("the strategy took longer than 0.2 s")
     assert 0.2 <= elapsed < 5 and len(walk.probes) == 1
+    pid = int(pid_file.read_text())
+    assert pid != os.getpid() and wait_until_gone(pid)  # it ran apart, and was killed
+    assert threading.active_count() == threads  # and no thread was left behind
     quick = game.workers(0.0, 0.0, lambda f, J, H: -0.1 * J, timeout=0.2)
     assert quick.completed
     with pytest.raises(ValueError, match="timeout must be positive"):
         game.workers(0.0, 0.0, stuck, timeout=0)
+    with pytest.raises(ValueError, match="walk_timeout must be positive"):
+        game.workers(0.0, 0.0, stuck, walk_timeout=-1)
+
+
+def test_a_walk_has_a_time_limit_as_well_as_each_step():
+    def dawdle(f, J, H):
+        time.sleep(0.3)
+        return -0.1 * J
+
+    game = Sandpit("bowl", 1, mode="workers")
+    start = time.perf_counter()
+    walk = game.workers(1.0, 1.0, dawdle, timeout=1.0, walk_timeout=1.0)
+    elapsed = time.perf_counter() - start
+    assert not walk.completed and walk.message.endswith("the walk took longer than 1 s")
+    assert 2 <= len(walk.probes) <= 4  # steps of 0.3 s fit into 1 s three times at most
+    assert 1.0 <= elapsed < 5
+    for here, there in itertools.pairwise(walk.probes):  # the steps taken are the strategy's
+        step = -0.1 * np.array(here.jacobian)
+        assert (there.x, there.y) == pytest.approx((here.x + step[0], here.y + step[1]))
+
+
+@linux
+def test_a_file_strategy_runs_in_a_fresh_process_even_from_a_thread(tmp_path):
+    (tmp_path / "mine.py").write_text(
+        "import os\n"
+        "def tell(f, J, H):\n"
+        f"    with open({str(tmp_path / 'who')!r}, 'a') as out:\n"
+        "        print(os.getpid(), os.getppid(), file=out)\n"
+        "    return -0.1 * J\n"
+    )
+    name, strategy = load_strategy(f"{tmp_path / 'mine.py'}:tell")
+    game = Sandpit("rocks", 2, mode="workers")
+    walks: list = []
+    worker = threading.Thread(target=lambda: walks.append(game.workers(0.5, -0.5, strategy)))
+    worker.start()  # as the web server runs it: from a thread, in a process with threads
+    worker.join(60)
+    (walk,) = walks
+    assert walk.completed and walk.strategy == name == "tell" and len(walk.probes) == 6
+    for here, there in itertools.pairwise(walk.probes):
+        step = -0.1 * np.array(here.jacobian)
+        assert (there.x, there.y) == pytest.approx((here.x + step[0], here.y + step[1]))
+    ((pid, parent),) = {tuple(map(int, line.split())) for line in (tmp_path / "who").read_text()
+                        .splitlines()}  # fmt: skip
+    assert pid != os.getpid() and parent != os.getpid()  # forked by the fork server, not by us
+    assert wait_until_gone(pid)
+    in_process = game.workers(0.5, -0.5, strategy, timeout=None, walk_timeout=None)
+    assert in_process.completed  # no limits: it runs here
+    assert f"{os.getpid()} " in (tmp_path / "who").read_text()
+
+
+def test_a_file_that_fails_to_load_in_the_fresh_process_is_reported(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text("def half(f, J, H):\n    return -0.5 * J\n")
+    _, strategy = load_strategy(f"{path}:half")
+    game = Sandpit("bowl", 1, mode="workers")
+
+    def walk_from_a_thread(**limits):
+        walks: list = []
+        worker = threading.Thread(target=lambda: walks.append(game.workers(0, 0, strategy,
+                                                                           **limits)))  # fmt: skip
+        worker.start()
+        worker.join(60)
+        return walks[0]
+
+    path.write_text("raise RuntimeError('changed')\n")  # edited after the server started
+    walk = walk_from_a_thread()
+    assert not walk.completed and "could not be loaded" in walk.message
+    assert "failed to import: RuntimeError: changed" in walk.message
+    path.write_text("import time\ntime.sleep(60)\n")  # now its import never ends
+    start = time.perf_counter()
+    walk = walk_from_a_thread(walk_timeout=1.0)
+    assert walk.message.endswith("the strategy's process did not start within 1 s")
+    assert time.perf_counter() - start < 5
+
+
+def test_a_strategy_that_ends_its_process_is_reported():
+    game = Sandpit("bowl", 1, mode="workers")
+    walk = game.workers(0.0, 0.0, lambda f, J, H: os._exit(3))
+    assert not walk.completed
+    assert walk.message.endswith("step 1: the strategy's process ended (exit code 3)")
+    assert game.workers(0.0, 0.0, lambda f, J, H: -0.1 * J).completed
+
+
+def test_strategy_processes_are_bounded(monkeypatch):
+    from mvcalc.lab import _isolation
+
+    monkeypatch.setattr(_isolation, "_SLOTS", threading.BoundedSemaphore(1))
+    monkeypatch.setattr(_isolation, "MAX_PROCESSES", 1)
+    game = Sandpit("bowl", 1, mode="workers")
+    with _isolation.StrategyProcess(lambda f, J, H: -J, step_timeout=5, walk_timeout=30) as busy:
+        np.testing.assert_array_equal(busy(0.0, np.ones(2), np.eye(2)), [-1.0, -1.0])
+        walk = game.workers(0.0, 0.0, lambda f, J, H: -0.1 * J, walk_timeout=0.3)
+        assert not walk.completed and "1 strategy is running already" in walk.message
+    assert game.workers(0.0, 0.0, lambda f, J, H: -0.1 * J).completed  # the slot is free

@@ -145,3 +145,20 @@ def _size(nbytes: float) -> str:
         if nbytes >= scale:
             return f"{nbytes / scale:.3g} {unit}"
     return f"{nbytes:.0f} bytes"
+
+
+def positive_array(value: Any, name: str) -> np.ndarray:
+    """``value`` as a float array of any shape, every entry finite and > 0."""
+    arr = finite_array(value, name)
+    if np.any(arr <= 0):
+        raise ValueError(f"{name} must be positive")
+    return arr
+
+
+def bounded_int(value: Any, low: int, high: int, name: str) -> int:
+    """``value`` as an int with ``low`` ≤ value ≤ ``high``."""
+    if not _is_int(value):
+        raise TypeError(f"{name} must be an integer from {low} to {high}, got {_short(value)}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}, got {_short(value)}")
+    return int(value)

@@ -17,12 +17,10 @@ The floors come from :func:`mvcalc.datasets.sandpit_surface`, with exact J and H
 
 from __future__ import annotations
 
-import importlib.util
+import contextlib
 import math
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,6 +29,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from mvcalc._validate import finite_float, positive_float, positive_int
 from mvcalc.datasets import SANDPIT_SCENARIOS, SandpitSurface, sandpit_surface
+from mvcalc.lab._isolation import FileStrategy, StrategyFailed, StrategyProcess
+from mvcalc.steps import checked_step, gradient_descent_step, hybrid_step, newton_step
 
 __all__ = [
     "MODES",
@@ -57,85 +57,16 @@ Strategy = Callable[[float, NDArray[np.float64], NDArray[np.float64]], ArrayLike
 # ------------------------------------------------------------------------------------------
 # The workers' strategies: next_step(f, J, H) -> the step δ to the next point
 # ------------------------------------------------------------------------------------------
-
-
-def gradient_descent_step(aggression: float = 0.1) -> Strategy:
-    """The strategy δ = −γ J: a step downhill, as long as the slope is steep.
-
-    Parameters
-    ----------
-    aggression : float, optional
-        γ > 0.
-
-    Returns
-    -------
-    callable
-        ``next_step(f, J, H)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> gradient_descent_step(0.5)(-1.0, np.array([2.0, -4.0]), np.eye(2))
-    array([-1.,  2.])
-    """
-    gamma = positive_float(aggression, "aggression")
-
-    def next_step(f: float, J: NDArray[np.float64], H: NDArray[np.float64]) -> NDArray[np.float64]:
-        return -gamma * J
-
-    return next_step
-
-
-def newton_step(f: float, J: NDArray[np.float64], H: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The strategy δ = −H⁻¹ J: jump to the stationary point of the local quadratic.
-
-    It heads for any stationary point — a maximum or saddle as readily as a minimum.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> newton_step(0.0, np.array([2.0, 2.0]), np.diag([2.0, 4.0]))  # f = x² + 2y² at (1, ½)
-    array([-1. , -0.5])
-    """
-    return np.asarray(np.linalg.solve(H, -J), dtype=np.float64)
-
-
-def hybrid_step(aggression: float = 0.1) -> Strategy:
-    """The course's hybrid: Newton's step where H is positive definite, else −γ J.
-
-    Parameters
-    ----------
-    aggression : float, optional
-        γ > 0 for the gradient-descent steps.
-
-    Returns
-    -------
-    callable
-        ``next_step(f, J, H)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> step = hybrid_step(0.5)
-    >>> step(0.0, np.array([2.0, 2.0]), np.diag([2.0, 4.0]))  # a bowl: Newton
-    array([-1. , -0.5])
-    >>> step(0.0, np.array([2.0, 2.0]), np.diag([2.0, -4.0]))  # a saddle: downhill
-    array([-1., -1.])
-    """
-    gamma = positive_float(aggression, "aggression")
-
-    def next_step(f: float, J: NDArray[np.float64], H: NDArray[np.float64]) -> NDArray[np.float64]:
-        if np.all(np.linalg.eigvalsh(H) > 0):  # a local bowl: its bottom is −H⁻¹J away
-            return newton_step(f, J, H)
-        return -gamma * J
-
-    return next_step
+# gradient_descent_step, newton_step and hybrid_step live in mvcalc.steps, shared with
+# mvcalc.minimize; they are imported above and re-exported here (the lab's names are a contract).
 
 
 def load_strategy(spec: str) -> tuple[str, Strategy]:
     """Load the user's ``next_step(f, J, H)`` from ``"FILE.py:FUNC"``.
 
-    The file is the user's own, named on the command line; it is imported (and so run) once.
+    The file is the user's own, named on the command line. It is imported (and so run) here, to
+    check it, and again in the process of its own that runs each walk of the workers (see
+    :meth:`Sandpit.workers`): keep its top level free of side effects.
 
     Parameters
     ----------
@@ -147,6 +78,7 @@ def load_strategy(spec: str) -> tuple[str, Strategy]:
     name : str
         The function's name.
     next_step : callable
+        The function, wrapped so that a fresh process can load it again by its file and name.
 
     Raises
     ------
@@ -167,22 +99,7 @@ def load_strategy(spec: str) -> tuple[str, Strategy]:
     file, sep, func = spec.rpartition(":")
     if not sep or not file.endswith(".py") or not func.isidentifier():
         raise ValueError(f"strategy must look like FILE.py:FUNC, got {spec!r}")
-    path = Path(file)
-    if not path.is_file():
-        raise ValueError(f"strategy file {file!r} does not exist")
-    module_spec = importlib.util.spec_from_file_location(f"_mvcalc_strategy_{path.stem}", path)
-    if module_spec is None or module_spec.loader is None:
-        raise ValueError(f"strategy file {file!r} cannot be imported")
-    module = importlib.util.module_from_spec(module_spec)
-    try:
-        module_spec.loader.exec_module(module)
-    except Exception as exc:  # the user's file: report what went wrong in one line
-        message = f"strategy file {file!r} failed to import: {type(exc).__name__}: {exc}"
-        raise ValueError(message) from None
-    strategy = getattr(module, func, None)
-    if not callable(strategy):
-        raise ValueError(f"strategy file {file!r} has no function {func!r}")
-    return func, strategy
+    return func, FileStrategy(file, func)
 
 
 # ------------------------------------------------------------------------------------------
@@ -191,40 +108,21 @@ def load_strategy(spec: str) -> tuple[str, Strategy]:
 
 
 def _next_step(
-    rule: Strategy, here: Probe, H: NDArray[np.float64], timeout: float | None
+    rule: Strategy | StrategyProcess, here: Probe, H: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64] | None, str | None]:
     """Ask a strategy for its step; (step, None) if it is usable, else (None, why not).
 
-    With a ``timeout`` the strategy runs in a thread of its own, so that one that never returns
-    stops the workers, not the program (the thread is left to finish, or not, on its own).
+    A :class:`~mvcalc.lab._isolation.StrategyProcess` runs the user's strategy in a process of
+    its own, with its time limits (and checks its step there); anything else is called here.
     """
     assert here.jacobian is not None
-    args = (here.depth, np.array(here.jacobian), H)
-    answer: dict[str, Any] = {}
-
-    def ask() -> None:
+    J = np.array(here.jacobian)
+    if isinstance(rule, StrategyProcess):
         try:
-            with np.errstate(all="ignore"):
-                answer["step"] = np.asarray(rule(*args), dtype=np.float64)
-        except Exception as exc:  # the strategy may be the user's code: report, never crash
-            answer["error"] = f"the strategy raised {type(exc).__name__}: {exc}"
-
-    if timeout is None:
-        ask()
-    else:
-        thread = threading.Thread(target=ask, name="mvcalc-strategy", daemon=True)
-        thread.start()
-        thread.join(timeout)
-        if thread.is_alive():
-            return None, f"the strategy took longer than {timeout:g} s"
-    if "error" in answer:
-        return None, str(answer["error"])
-    step: NDArray[np.float64] = answer["step"]
-    if step.shape != (2,):
-        return None, f"the strategy returned shape {step.shape}, not (2,)"
-    if not np.all(np.isfinite(step)):
-        return None, f"the strategy returned a step that is not finite: {step.tolist()}"
-    return step, None
+            return rule(here.depth, J, H), None
+        except StrategyFailed as exc:
+            return None, str(exc)
+    return checked_step(rule, here.depth, J, H, shape=(2,))
 
 
 class GameOver(ValueError):
@@ -457,6 +355,7 @@ class Sandpit:
         aggression: float = 0.1,
         steps: int = 5,
         timeout: float | None = 2.0,
+        walk_timeout: float | None = 10.0,
     ) -> Workers:
         """Start workers at (x, y); they take ``steps`` steps following ``strategy``.
 
@@ -475,7 +374,18 @@ class Sandpit:
         steps : int, optional
         timeout : float or None, optional
             Seconds your own strategy may take for one step before the workers give up on it
-            (None: no limit). The built-in strategies are not timed.
+            (None: no limit).
+        walk_timeout : float or None, optional
+            Seconds the whole walk may take (None: no limit).
+
+        Notes
+        -----
+        Your own strategy runs in a process of its own when either limit is set: a step or a
+        walk that overruns its limit stops the workers with a message, and the process is
+        killed — nothing is left running. A strategy from :func:`load_strategy` is loaded there
+        from its file; any other callable is run in a copy of this process (``fork``, where the
+        system has it). With both limits None it runs here, untimed. The built-in strategies
+        always run here: they are quick.
 
         Returns
         -------
@@ -495,8 +405,10 @@ class Sandpit:
         x, y = self._check_point(x, y)
         steps = positive_int(steps, "steps")
         limit = None if timeout is None else positive_float(timeout, "timeout")
+        walk_limit = None if walk_timeout is None else positive_float(walk_timeout, "walk_timeout")
+        isolated = limit is not None or walk_limit is not None
         if isinstance(strategy, str):
-            limit = None
+            isolated = False
             if strategy not in STRATEGIES:
                 raise ValueError(f"strategy must be one of {list(STRATEGIES)} or a callable, "
                                  f"got {strategy!r}")  # fmt: skip
@@ -513,21 +425,27 @@ class Sandpit:
                             f"got {strategy!r}")  # fmt: skip
         here = self._read(x, y, slope=True)
         walk = [here]
-        for k in range(1, steps + 1):
-            step, problem = _next_step(rule, here, self.surface.hessian(here.x, here.y), limit)
-            if problem is None and self.count >= self.max_probes:
-                problem = "the probe limit is reached"
-            if step is None or problem is not None:
-                return Workers(
-                    name, tuple(walk), False, f"the workers stopped at step {k}: {problem}"
-                )
-            (x0, x1), (y0, y1) = self.bounds
-            nx, ny = here.x + float(step[0]), here.y + float(step[1])
-            here = self._read(min(max(nx, x0), x1), min(max(ny, y0), y1), slope=True)
-            walk.append(here)
-            if (here.x, here.y) != (nx, ny):
-                why = f"the workers stopped at step {k}: it would leave the pit"
-                return Workers(name, tuple(walk), False, why)
+        runner: contextlib.AbstractContextManager[Strategy | StrategyProcess] = (
+            StrategyProcess(rule, step_timeout=limit, walk_timeout=walk_limit)
+            if isolated
+            else contextlib.nullcontext(rule)
+        )
+        with runner as asked:  # the process, if any, ends with the walk
+            for k in range(1, steps + 1):
+                step, problem = _next_step(asked, here, self.surface.hessian(here.x, here.y))
+                if problem is None and self.count >= self.max_probes:
+                    problem = "the probe limit is reached"
+                if step is None or problem is not None:
+                    return Workers(
+                        name, tuple(walk), False, f"the workers stopped at step {k}: {problem}"
+                    )
+                (x0, x1), (y0, y1) = self.bounds
+                nx, ny = here.x + float(step[0]), here.y + float(step[1])
+                here = self._read(min(max(nx, x0), x1), min(max(ny, y0), y1), slope=True)
+                walk.append(here)
+                if (here.x, here.y) != (nx, ny):
+                    why = f"the workers stopped at step {k}: it would leave the pit"
+                    return Workers(name, tuple(walk), False, why)
         return Workers(name, tuple(walk), True, f"{steps} steps of {name}")
 
     def reveal(self, nx: int = 121, ny: int = 81, levels: int = 14) -> Reveal:

@@ -4,43 +4,64 @@ Routes (all JSON bodies; every error is a 4xx JSON object ``{"error": "..."}``):
 
 ========================  ===============================================================
 ``GET /``                 the game's page; ``/static/*`` its script, style sheet and icon
-``GET /api/config``       scenarios, modes, strategies, the pit's bounds, the defaults
+``GET /api/config``       scenarios, modes, strategies, the pit's bounds, the defaults, and
+                          whether this browser has a game to resume (``resumable``)
 ``POST /api/new``         ``{scenario, seed, mode}``: a new game for this browser session
 ``GET /api/state``        the session's game
 ``POST /api/probe``       ``{x, y}``: one probe (and the game, less its list of probes)
 ``POST /api/workers``     ``{x, y, strategy, aggression}``: workers walk from (x, y)
-``POST /api/reveal``      the hidden floor (grid, contours, the deepest point); ends the game
+``POST /api/reveal``      ``{}``: the hidden floor (grid, contours, the deepest point); ends
+                          the game
 ========================  ===============================================================
 
-Hardening: the Host header must name the served address (an IP literal or ``localhost`` with the
-served port, or the name given to ``--host``), against DNS rebinding; POST bodies must be JSON
-objects under 4 kB with the expected fields; the number of sessions (least recently used go
-first) and of probes per game are bounded; strategies come only from the command line, never
-from a request.
+Hardening:
+
+* the Host header must name the served address (an IP literal or ``localhost`` with the served
+  port, or the name given to ``--host``), against DNS rebinding (421);
+* every POST must come from the page itself — an ``Origin`` other than the served origin, or a
+  browser's ``Sec-Fetch-Site`` other than ``same-origin``, is refused (403) — and must be JSON
+  (415): a form on another site, or on another port of this machine, cannot play or end a game;
+* bodies are JSON objects under 4 kB, nested at most 8 deep, with checked fields: any bad input
+  is a 4xx answer, never a 500;
+* the number of sessions (least recently used go first) and of probes per game are bounded; a
+  session's requests are taken one at a time;
+* the user's strategy (from the command line only, never from a request) runs in a process of
+  its own, off the event loop, with a time limit per step and per walk, and is killed when it
+  overruns (:mod:`mvcalc.lab._isolation`); the other sessions do not wait for it;
+* the server gives each request 10 s to arrive whole (headers and body), closes idle
+  connections after 5 s, cuts off a client that does not read its answer, and holds at most
+  64 connections.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import ipaddress
 import json
-import math
 import secrets
 import socket
 import threading
 import webbrowser
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
+import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from mvcalc._validate import bounded_int, finite_float, one_of, positive_float
 from mvcalc.datasets import SANDPIT_BOUNDS
+from mvcalc.lab._isolation import FileStrategy, warm_up
 from mvcalc.lab.sandpit import (
     MODES,
     SCENARIOS,
@@ -52,15 +73,22 @@ from mvcalc.lab.sandpit import (
     Workers,
 )
 
-__all__ = ["create_app", "serve"]
+__all__ = ["MAX_SEED", "create_app", "origin_allowed", "serve"]
 
 STATIC = Path(__file__).parent / "static"
 COOKIE = "mvcalc_sandpit"
-MAX_BODY = 4096
+MAX_BODY = 4096  # bytes
+MAX_NESTING = 8  # JSON arrays and objects inside each other
 MAX_SEED = 2**31 - 1
+MAX_AGGRESSION = 100.0
+STEP_TIMEOUT = 2.0  # seconds a user's strategy may take for a step
+WALK_TIMEOUT = 10.0  # and for a walk
+REQUEST_TIMEOUT = 10.0  # seconds for a request to arrive whole
+KEEP_ALIVE = 5  # seconds an idle connection is kept
+MAX_CONNECTIONS = 64
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'none'; frame-ancestors 'none'",
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "cache-control": "no-store",
@@ -109,26 +137,72 @@ def host_allowed(host_header: str, port: int, names: frozenset[str] = frozenset(
     return True
 
 
+def origin_allowed(headers: Mapping[str, str]) -> bool:
+    """Whether a state-changing request comes from the page this server served.
+
+    A browser names the page that sends a POST in ``Origin``: it must be this server's own
+    origin, ``http://`` and the Host header (another port of the same machine is another
+    origin). A browser that sends no ``Origin`` still sends ``Sec-Fetch-Site``, which must say
+    ``same-origin``. A request with neither comes from a program, not from a web page.
+
+    Parameters
+    ----------
+    headers : mapping of str to str
+        The request's headers, names in lower case.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> origin_allowed({"host": "127.0.0.1:8000", "origin": "http://127.0.0.1:8000"})
+    True
+    >>> origin_allowed({"host": "127.0.0.1:8000", "origin": "http://127.0.0.1:9000"})
+    False
+    >>> origin_allowed({"host": "127.0.0.1:8000", "sec-fetch-site": "same-site"})
+    False
+    >>> origin_allowed({"host": "127.0.0.1:8000"})  # curl, a script, the benchmark
+    True
+    """
+    origin = headers.get("origin")
+    if origin is not None:
+        return origin.lower() == f"http://{headers.get('host', '')}".lower()
+    return headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+
+
 def _error(message: str, status: int) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=SECURITY_HEADERS)
 
 
 class _Guard:
-    """ASGI middleware: refuse foreign Host headers; add security headers to every response."""
+    """ASGI middleware: refuse foreign Host headers, and POSTs from other origins or not in
+    JSON; add security headers to every response."""
 
     def __init__(self, app: ASGIApp, port: int | None, names: frozenset[str]) -> None:
         self.app, self.port, self.names = app, port, names
+
+    def refusal(self, scope: Scope) -> JSONResponse | None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        host = headers.get("host", "")
+        if self.port is not None and not host_allowed(host, self.port, self.names):
+            return _error(f"Host header {host!r} does not name this server", 421)
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            if not origin_allowed(headers):
+                origin = headers.get("origin", headers.get("sec-fetch-site"))
+                return _error(f"requests from {origin!r} may not change this game", 403)
+            kind = headers.get("content-type", "").split(";")[0].strip().lower()
+            if kind != "application/json":
+                return _error("the body must be JSON (Content-Type: application/json)", 415)
+        return None
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        host = headers.get("host", "")
-        if self.port is not None and not host_allowed(host, self.port, self.names):
-            await _error(f"Host header {host!r} does not name this server", 421)(
-                scope, receive, send
-            )
+        refusal = self.refusal(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -142,18 +216,43 @@ class _Guard:
         await self.app(scope, receive, send_with_headers)
 
 
+def _nesting(raw: bytes) -> int:
+    """How deep JSON arrays and objects nest in ``raw`` (brackets inside strings do not count)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
 async def _body(request: Request) -> dict[str, Any]:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise BadRequest("the body must be JSON (Content-Type: application/json)", 415)
     raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            raise BadRequest(f"the body is larger than {MAX_BODY} bytes", 413)
+    try:
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_BODY:
+                raise BadRequest(f"the body is larger than {MAX_BODY} bytes", 413)
+    except ClientDisconnect:  # the client went, or was cut off for being too slow
+        raise BadRequest("the body did not arrive", 400) from None
+    if _nesting(raw) > MAX_NESTING:
+        raise BadRequest(f"the body nests arrays or objects more than {MAX_NESTING} deep")
     try:
         body = json.loads(raw or b"{}", parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"the body is not valid JSON: {exc}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise BadRequest(f"the body is not valid JSON: {str(exc)[:200]}") from None
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
     return body
@@ -163,29 +262,8 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
-def _number(body: dict[str, Any], key: str, default: float | None = None) -> float:
-    value = body.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadRequest(f"{key} must be a number, got {value!r}")
-    if not math.isfinite(value):
-        raise BadRequest(f"{key} must be finite, got {value!r}")
-    return float(value)
-
-
-def _choice(body: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
-    value = body.get(key, default)
-    if value not in allowed:
-        raise BadRequest(f"{key} must be one of {list(allowed)}, got {value!r}")
-    return str(value)
-
-
-def _seed(body: dict[str, Any]) -> int | None:
-    value = body.get("seed")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
-        raise BadRequest(f"seed must be an integer from 0 to {MAX_SEED}, or null; got {value!r}")
-    return value
+def _seed(value: Any) -> int | None:
+    return None if value is None else bounded_int(value, 0, MAX_SEED, "seed")
 
 
 # ------------------------------------------------------------------------------------------
@@ -233,6 +311,14 @@ def _rounded(values: Any) -> Any:
 # ------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Session:
+    """A browser's game; its lock takes the session's requests one at a time."""
+
+    game: Sandpit
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
 def create_app(
     *,
     scenario: str = "bowl",
@@ -243,13 +329,15 @@ def create_app(
     host_names: frozenset[str] = frozenset(),
     max_sessions: int = 64,
     max_probes: int = 1000,
+    step_timeout: float = STEP_TIMEOUT,
+    walk_timeout: float = WALK_TIMEOUT,
 ) -> Starlette:
     """The sandpit web app.
 
     Parameters
     ----------
     scenario, seed, mode : optional
-        The defaults the page starts with.
+        The defaults the page starts with; ``seed`` from 0 to 2**31 − 1 (:data:`MAX_SEED`).
     strategy : (name, next_step), optional
         The user's own strategy, loaded from the command line (see
         :func:`mvcalc.lab.load_strategy`); it joins the built-in ones.
@@ -260,10 +348,18 @@ def create_app(
         Host names besides ``localhost`` and IP literals that name this server.
     max_sessions, max_probes : int, optional
         Bounds on the games held (least recently used dropped first) and on each game.
+    step_timeout, walk_timeout : float, optional
+        Seconds the user's strategy may take for one step, and for one walk of the workers;
+        it runs in a process of its own, killed when it overruns either.
 
     Returns
     -------
     starlette.applications.Starlette
+
+    Raises
+    ------
+    ValueError, TypeError
+        If a default or a bound is out of range.
 
     Examples
     --------
@@ -273,18 +369,26 @@ def create_app(
     0
     >>> client.post("/api/probe", json={"x": 99, "y": 0}).json()
     {'error': 'x must lie in the pit, -3.0 <= x <= 3.0, got 99.0'}
+    >>> create_app(seed=3_000_000_000)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be an integer from 0 to 2147483647, got 3000000000
     """
-    if scenario not in SCENARIOS:
-        raise ValueError(f"scenario must be one of {list(SCENARIOS)}, got {scenario!r}")
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {list(MODES)}, got {mode!r}")
+    scenario = one_of(scenario, SCENARIOS, "scenario")
+    mode = one_of(mode, MODES, "mode")
+    seed = _seed(seed)
+    step_timeout = positive_float(step_timeout, "step_timeout")
+    walk_timeout = positive_float(walk_timeout, "walk_timeout")
     strategies: dict[str, Strategy | str] = {name: name for name in STRATEGIES}
     if strategy is not None:
         strategies[strategy[0]] = strategy[1]
-    sessions: OrderedDict[str, Sandpit] = OrderedDict()
+    sessions: OrderedDict[str, _Session] = OrderedDict()
 
-    def game_of(request: Request) -> Sandpit:
-        token = request.cookies.get(COOKIE, "")
+    def token_of(request: Request) -> str:
+        return request.cookies.get(COOKIE, "")
+
+    def session_of(request: Request) -> _Session:
+        token = token_of(request)
         if token not in sessions:
             raise BadRequest("no game in this session: start one with POST /api/new", 409)
         sessions.move_to_end(token)
@@ -294,22 +398,29 @@ def create_app(
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
     async def config(request: Request) -> Response:
+        session = sessions.get(token_of(request))
         return JSONResponse({
             "scenarios": list(SCENARIOS),
             "modes": list(MODES),
             "strategies": list(strategies),
             "bounds": SANDPIT_BOUNDS,
             "defaults": {"scenario": scenario, "seed": seed, "mode": mode},
+            "resumable": session is not None and not session.game.revealed,
         })  # fmt: skip
 
     async def new(request: Request) -> Response:
         body = await _body(request)
-        game = Sandpit(_choice(body, "scenario", SCENARIOS, scenario), _seed(body),
-                       mode=_choice(body, "mode", MODES, mode), max_probes=max_probes)  # fmt: skip
-        token = request.cookies.get(COOKIE) or ""
-        if token not in sessions:
+        game = Sandpit(one_of(body.get("scenario", scenario), SCENARIOS, "scenario"),
+                       _seed(body.get("seed")), mode=one_of(body.get("mode", mode), MODES, "mode"),
+                       max_probes=max_probes)  # fmt: skip
+        token = token_of(request)
+        if token in sessions:
+            session = sessions[token]
+            async with session.lock:  # after the session's walk, if one is under way
+                session.game = game
+        else:
             token = secrets.token_urlsafe(18)
-        sessions[token] = game
+            sessions[token] = _Session(game)
         sessions.move_to_end(token)
         while len(sessions) > max_sessions:
             sessions.popitem(last=False)
@@ -318,43 +429,63 @@ def create_app(
         return response
 
     async def state(request: Request) -> Response:
-        return JSONResponse(_state(game_of(request)))
+        return JSONResponse(_state(session_of(request).game))
 
     async def probe(request: Request) -> Response:
         body = await _body(request)
-        game = game_of(request)
-        if game.mode == "workers":
-            raise BadRequest("in workers mode a click starts workers: POST /api/workers")
-        p = game.probe(_number(body, "x"), _number(body, "y"))
-        return JSONResponse({"probe": _probe(p), "state": _state(game, probes=False)})
+        session = session_of(request)
+        async with session.lock:
+            game = session.game
+            if game.mode == "workers":
+                raise BadRequest("in workers mode a click starts workers: POST /api/workers")
+            p = game.probe(finite_float(body.get("x"), "x"), finite_float(body.get("y"), "y"))
+            return JSONResponse({"probe": _probe(p), "state": _state(game, probes=False)})
 
     async def workers(request: Request) -> Response:
         body = await _body(request)
-        game = game_of(request)
-        if game.mode != "workers":
-            raise BadRequest(f"workers walk only in workers mode; this game is in {game.mode} mode")
-        name = _choice(body, "strategy", tuple(strategies), "hybrid")
-        aggression = _number(body, "aggression", 0.1)
-        if not 0 < aggression <= 100:
-            raise BadRequest(f"aggression must be in (0, 100], got {aggression}")
-        walk = game.workers(_number(body, "x"), _number(body, "y"), strategies[name],
-                            aggression=aggression)  # fmt: skip
-        return JSONResponse({"workers": _walk(walk), "state": _state(game, probes=False)})
+        session = session_of(request)
+        async with session.lock:
+            game = session.game
+            if game.mode != "workers":
+                raise BadRequest(
+                    f"workers walk only in workers mode; this game is in {game.mode} mode"
+                )
+            name = one_of(body.get("strategy", "hybrid"), tuple(strategies), "strategy")
+            aggression = positive_float(body.get("aggression", 0.1), "aggression")
+            if aggression > MAX_AGGRESSION:
+                raise BadRequest(f"aggression must be in (0, {MAX_AGGRESSION:g}], got {aggression}")
+            rule = strategies[name]
+            walk_of = functools.partial(
+                game.workers,
+                finite_float(body.get("x"), "x"),
+                finite_float(body.get("y"), "y"),
+                rule,
+                aggression=aggression,
+                timeout=step_timeout,
+                walk_timeout=walk_timeout,
+            )
+            # the user's strategy runs in a process of its own; this thread waits for it, the
+            # event loop (and every other session) does not
+            walk = await anyio.to_thread.run_sync(walk_of) if callable(rule) else walk_of()
+            return JSONResponse({"workers": _walk(walk), "state": _state(game, probes=False)})
 
     async def reveal(request: Request) -> Response:
-        game = game_of(request)
-        floor = game.reveal()
-        return JSONResponse({
-            "x": _rounded(floor.x),
-            "y": _rounded(floor.y),
-            "depth": _rounded(floor.depth),
-            "levels": _rounded(floor.levels),
-            "contours": [[_rounded(line) for line in lines] for lines in floor.contours],
-            "minimum": floor.minimum,
-            "minimum_depth": floor.minimum_depth,
-            "win_radius": floor.win_radius,
-            "state": _state(game),
-        })  # fmt: skip
+        await _body(request)
+        session = session_of(request)
+        async with session.lock:
+            game = session.game
+            floor = game.reveal()
+            return JSONResponse({
+                "x": _rounded(floor.x),
+                "y": _rounded(floor.y),
+                "depth": _rounded(floor.depth),
+                "levels": _rounded(floor.levels),
+                "contours": [[_rounded(line) for line in lines] for lines in floor.contours],
+                "minimum": floor.minimum,
+                "minimum_depth": floor.minimum_depth,
+                "win_radius": floor.win_radius,
+                "state": _state(game),
+            })  # fmt: skip
 
     async def bad_request(request: Request, exc: Exception) -> Response:
         if isinstance(exc, BadRequest):
@@ -363,7 +494,10 @@ def create_app(
             return _error(str(exc), 409)
         if isinstance(exc, HTTPException):
             return _error(exc.detail, exc.status_code)
-        return _error(str(exc), 400)  # ValueError / TypeError from the engine: bad input
+        return _error(str(exc), 400)  # ValueError / TypeError / OverflowError: bad input
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return _error(f"the server failed: {type(exc).__name__}", 500)  # a bug, not the input
 
     app = Starlette(
         routes=[
@@ -381,11 +515,109 @@ def create_app(
             GameOver: bad_request,
             ValueError: bad_request,
             TypeError: bad_request,
+            OverflowError: bad_request,
             HTTPException: bad_request,
+            Exception: server_error,
         },
     )
     app.add_middleware(_Guard, port=port, names=host_names)
     return app
+
+
+# ------------------------------------------------------------------------------------------
+# The server: uvicorn's h11 protocol with deadlines and a bound on connections
+# ------------------------------------------------------------------------------------------
+
+_TOO_MANY = (
+    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n"
+    b"connection: close\r\ncontent-length: 33\r\n\r\n"
+    b'{"error": "too many connections"}'
+)
+
+
+class _Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for each request to arrive whole (headers and
+    body: a client that sends them slowly, or promises a body and sends none, is cut off), a
+    deadline for a client to read what it is sent, and a cap on connections.
+
+    uvicorn's own ``timeout_keep_alive`` runs only between requests and restarts with every
+    byte received, so it does not stop a slow client; ``limit_concurrency`` answers 503 to
+    requests but keeps idle sockets open. Subclasses set the two class attributes.
+    """
+
+    request_timeout: float = REQUEST_TIMEOUT
+    max_connections: int = MAX_CONNECTIONS
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._deadline: asyncio.TimerHandle | None = None
+        self._write_deadline: asyncio.TimerHandle | None = None
+        self._awaited: object = None
+        super().connection_made(transport)
+        if len(self.connections) > self.max_connections:
+            transport.write(_TOO_MANY)
+            transport.close()
+            return
+        self._arm()
+
+    def _arm(self) -> None:
+        """Start the clock for the next request to arrive whole."""
+        self._disarm()
+        self._awaited = self.cycle  # the request before the one awaited
+        self._deadline = self.loop.call_later(self.request_timeout, self._cut_off)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _cut_off(self) -> None:
+        self._deadline = self._write_deadline = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        if self._deadline is None and (self.cycle is None or self.cycle.response_complete):
+            self._arm()  # the first bytes of a new request on a kept-alive connection
+        super().data_received(data)
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        cycle = self.cycle
+        if cycle is not None and cycle is not self._awaited and not cycle.more_body:
+            self._disarm()  # the request is here, whole
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self._write_deadline is None:
+            self._write_deadline = self.loop.call_later(self.request_timeout, self._cut_off)
+
+    def resume_writing(self) -> None:
+        if self._write_deadline is not None:
+            self._write_deadline.cancel()
+            self._write_deadline = None
+        super().resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        if self._write_deadline is not None:
+            self._write_deadline.cancel()
+            self._write_deadline = None
+        super().connection_lost(exc)
+
+
+def _server(
+    app: Starlette,
+    *,
+    request_timeout: float = REQUEST_TIMEOUT,
+    keep_alive: int = KEEP_ALIVE,
+    max_connections: int = MAX_CONNECTIONS,
+) -> uvicorn.Server:
+    """A uvicorn server for ``app`` with the deadlines and the bound on connections."""
+    protocol = type("Protocol", (_Protocol,), {"request_timeout": request_timeout,
+                                               "max_connections": max_connections})  # fmt: skip
+    config = uvicorn.Config(app, http=protocol, log_level="warning", lifespan="off",
+                            timeout_keep_alive=keep_alive)  # fmt: skip
+    return uvicorn.Server(config)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -423,28 +655,41 @@ def serve(
     **game
         ``scenario``, ``seed``, ``mode``, ``strategy``: passed to :func:`create_app`.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If the address cannot be listened on, or a default is out of range (nothing is served).
+
     Examples
     --------
     >>> serve(host="256.0.0.1", open_browser=False)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     ValueError: host '256.0.0.1', port 0: cannot listen there (...)
+    >>> serve(open_browser=False, seed=3_000_000_000)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be an integer from 0 to 2147483647, got 3000000000
     """
-    import uvicorn
-
     sock = _bind(host, port)
-    port = sock.getsockname()[1]
     try:
-        ipaddress.ip_address(host)
-        names: frozenset[str] = frozenset()
-    except ValueError:
-        names = frozenset({host.lower()})
-    app = create_app(port=port, host_names=names, **game)
+        port = sock.getsockname()[1]
+        try:
+            ipaddress.ip_address(host)
+            names: frozenset[str] = frozenset()
+        except ValueError:
+            names = frozenset({host.lower()})
+        app = create_app(port=port, host_names=names, **game)
+    except BaseException:
+        sock.close()
+        raise
+    strategy = game.get("strategy")
+    if strategy is not None and isinstance(strategy[1], FileStrategy):
+        threading.Thread(target=warm_up, name="mvcalc-warm-up", daemon=True).start()
     shown = sock.getsockname()[0]
     shown = "127.0.0.1" if shown in ("0.0.0.0", "::") else shown
     url = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
     announce(f"mvcalc sandpit: playing at {url}  (Ctrl+C stops)")
     if open_browser:
         threading.Timer(0.3, webbrowser.open, args=(url,)).start()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    server.run(sockets=[sock])
+    _server(app).run(sockets=[sock])

@@ -12,6 +12,7 @@ const view = {
   walks: [],        // workers' walks, for drawing
   floor: null,      // the revealed floor
   cursor: null,     // keyboard cross, in pit coordinates
+  keyboard: false,  // the cross shows only while the pit is driven from the keyboard
   sand: null,       // the sand texture, drawn once per size
 };
 
@@ -147,6 +148,10 @@ function drawFloor(floor) {
       ctx.stroke();
     }
   }
+}
+
+function drawPhone(floor) {
+  // drawn last, over the probes: a probe that found the phone must not hide it
   const [mx, my] = toCanvas(...floor.minimum);
   ctx.beginPath();
   ctx.arc(mx, my, unitsToPixels(floor.win_radius), 0, 2 * Math.PI);
@@ -238,7 +243,7 @@ function drawWalks() {
 }
 
 function drawCursor() {
-  if (!view.cursor || document.activeElement !== canvas) return;
+  if (!view.cursor || !view.keyboard || document.activeElement !== canvas) return;
   const [px, py] = toCanvas(...view.cursor);
   const r = cssPx(12);
   ctx.strokeStyle = "#1f5f8b";
@@ -272,6 +277,7 @@ function draw() {
     if (p.jacobian && game.mode === "jacobian") arrow(p.x, p.y, p.jacobian[0], p.jacobian[1]);
   }
   for (const p of game.probes) marker(p, p.number === best, labelled(game, p, best));
+  if (view.floor) drawPhone(view.floor);
   drawCursor();
 }
 
@@ -280,6 +286,7 @@ function draw() {
 // ---------------------------------------------------------------------------------------------
 
 const fmt = (v) => (v === null || v === undefined ? "–" : num(v, 3));
+const probes = (n) => `${n} probe${n === 1 ? "" : "s"}`;
 
 function show(game, added = null) {
   // answers to probes leave out the list of probes: the page keeps its own
@@ -324,7 +331,7 @@ async function newGame() {
 
 function won(game, before) {
   if (game.won && !before) {
-    say(`You found the phone in ${game.score} probe${game.score === 1 ? "" : "s"}! ` +
+    say(`You found the phone in ${probes(game.score)}! ` +
         "Reveal the floor to see where it was.", "win");
     return true;
   }
@@ -367,7 +374,7 @@ async function reveal() {
   view.floor = floor;
   show(floor.state);
   const [mx, my] = floor.minimum;
-  const score = floor.state.won ? `you found it in ${floor.state.score} probes.` : "you had not found it yet.";
+  const score = floor.state.won ? `you found it in ${probes(floor.state.score)}.` : "you had not found it yet.";
   say(`The phone was at (${num(mx, 2)}, ${num(my, 2)}), depth ${fmt(floor.minimum_depth)}: ${score}`,
       floor.state.won ? "win" : "");
 }
@@ -386,22 +393,35 @@ canvas.addEventListener("click", (event) => {
   act(x, y);
 });
 
+canvas.addEventListener("pointerdown", (event) => {
+  // a click or a tap hides the keyboard's cross; a tap also hides the keyboard hint
+  view.keyboard = false;
+  if (event.pointerType === "touch") document.documentElement.classList.add("touch");
+});
+
 canvas.addEventListener("keydown", (event) => {
+  if (!view.config) return;
   const [[x0, x1], [y0, y1]] = bounds();
   view.cursor = view.cursor || [(x0 + x1) / 2, (y0 + y1) / 2];
   const step = event.shiftKey ? 0.5 : 0.1;
   const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
   if (event.key in moves) {
+    view.keyboard = true;
     const [dx, dy] = moves[event.key];
     view.cursor = [clamp(view.cursor[0] + dx, x0, x1), clamp(view.cursor[1] + dy, y0, y1)];
     event.preventDefault();
     draw();
   } else if (event.key === "Enter" || event.key === " ") {
+    view.keyboard = true;
     event.preventDefault();
     act(...view.cursor);
   }
 });
-canvas.addEventListener("focus", draw);
+canvas.addEventListener("focus", () => {
+  // reached with the Tab key (not by a click or a tap): show the cross at once
+  if (canvas.matches(":focus-visible")) view.keyboard = true;
+  draw();
+});
 canvas.addEventListener("blur", draw);
 
 $("game").addEventListener("submit", (event) => {
@@ -422,14 +442,15 @@ async function start() {
   options($("strategy"), config.strategies, "hybrid");
   if (config.defaults.seed !== null) $("seed").value = String(config.defaults.seed);
   resize();
-  // a reload resumes this browser's game; otherwise a new one starts
-  const game = await api("/api/state", undefined, { quiet: true });
+  // a reload resumes this browser's game; otherwise a new one starts (the server says which,
+  // so that a first visit does not ask for a game it does not have)
+  const game = config.resumable ? await api("/api/state", undefined, { quiet: true }) : null;
   if (game && !game.revealed) {
     $("mode").value = game.mode;
     $("scenario").value = game.scenario;
     $("seed").value = String(game.seed);
     show(game);
-    say(`Welcome back: ${game.scenario}, seed ${game.seed}, ${game.count} probes so far.`);
+    say(`Welcome back: ${game.scenario}, seed ${game.seed}, ${probes(game.count)} so far.`);
   } else {
     await newGame();
   }

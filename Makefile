@@ -50,7 +50,9 @@ test: lint chromium
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_backprop.py
 	$(BIN)/python benchmarks/bench_fit.py
+	$(BIN)/python benchmarks/bench_nist.py
 	$(BIN)/python benchmarks/bench_jacobian.py
+	$(BIN)/python benchmarks/bench_mgh.py
 	$(BIN)/python benchmarks/bench_sandpit.py
 
 clean:

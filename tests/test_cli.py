@@ -344,8 +344,19 @@ def test_minimize_command(tmp_path, capsys):
     argv = ["minimize", "(1-x)**2+100*(y-x**2)**2", "--x0", "-1.2,1", "--method", "hybrid"]
     assert main([*argv, "--out", str(out_file)]) == 0
     out = capsys.readouterr().out
-    assert "result  x = [1. 1.]" in out and "converged" in out
+    assert "result  x = [1. 1.]" in out and "status  converged: a minimum" in out
     assert out_file.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_minimize_command_names_a_saddle(capsys):
+    # the issue: Newton reaches the saddle (−1, 0) of x³ − 3x + y², which is no minimum
+    assert main(["minimize", "x^3-3*x+y^2", "--x0", "-0.5,1", "--method", "newton"]) == 1
+    out = capsys.readouterr().out
+    assert "result  x = [-1.  0.]" in out
+    assert "status  saddle: no minimum claimed" in out and "eigenvalues -6 and 2" in out
+    assert "converged" not in out
+    assert main(["minimize", "x^3-3*x+y^2", "--x0", "-0.5,1"]) == 0  # the default passes it by
+    assert "result  x = [1. 0.]" in capsys.readouterr().out
 
 
 def test_lagrange_command(tmp_path, capsys):

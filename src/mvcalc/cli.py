@@ -759,6 +759,8 @@ def _run_minimize(args: argparse.Namespace) -> int:
     print(f"method  {args.method}")
     print(f"start   x = {result.path[0]}")
     print(f"result  x = {result.x}, f(x) = {result.fun:.10g} after {result.nit} steps")
+    verdict = "a minimum" if result.converged else "no minimum claimed"
+    print(f"status  {result.status}: {verdict}")  # the status, never "converged" unless it is
     print(f"        {result.message}")
     if args.out is not None:
         if result.path.ndim != 2 or result.path.shape[1] != 2:

@@ -19,10 +19,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mvcalc._validate import positive_float, positive_int
+from mvcalc import steps
+from mvcalc._validate import function, one_of, positive_float, positive_int
 from mvcalc.autodiff import grad as ad_grad
 from mvcalc.autodiff import hessian as ad_hessian
 from mvcalc.autodiff import jacobian as ad_jacobian
+from mvcalc.calculus import difference_jacobian
 from mvcalc.results import Result
 
 __all__ = [
@@ -145,31 +147,48 @@ def newton_raphson(
         f' (or the Jacobian for systems); by default exact, by automatic differentiation.
     tol : float, optional
         Converged when the step is below ``tol`` relative to |x| and the residual |f(x)| is
-        below √tol relative to |f(x0)| (both: a tiny step with a large residual is no root).
+        below √tol relative to |f(x0)| (both: a tiny step with a large residual is no root), or
+        when f(x) is exactly zero.
     max_iter : int, optional
 
     Returns
     -------
     Result
-        ``x``, ``fun`` = f(x), ``path``, ``nit``, ``converged`` and ``message``. Failures are
-        named: a zero derivative (or singular Jacobian), cycling (an iterate repeats), divergence
-        (iterates or residuals growing without bound, or non-finite), and the iteration limit.
+        ``x``, ``fun`` = f(x), ``path``, ``nit``, ``converged``, ``status`` and ``message``.
+        Failures are named by ``status``: ``"zero-derivative"`` (or a singular Jacobian),
+        ``"cycling"`` (the iterates repeat while the steps stay large), ``"diverged"`` (iterates
+        or residuals growing without bound), ``"non-finite"``, ``"linear-convergence"`` (a
+        multiple root of a system, approached too slowly for ``max_iter``) and ``"max-iter"``.
+
+    Notes
+    -----
+    At a root of multiplicity m, f ≈ c (x − r)ᵐ and Newton's step only removes the fraction
+    1/m of the distance: the steps shrink by the constant ratio (m − 1)/m instead of
+    quadratically. When successive ratios agree, the multiplicity is estimated as
+    m = 1 / (1 − ratio) and, for a scalar equation, the modified step x ← x − m·f(x)/f'(x)
+    restores fast convergence (it is kept only while it lowers |f|). The message names m. Five
+    steps of consistent evidence (the step ratios and the fall of |f| by ρᵐ) are needed first,
+    so that an ordinary approach to a simple root keeps Newton's own path.
 
     Examples
     --------
     >>> import mvcalc as mc
     >>> r = mc.newton_raphson("x**3 - 2*x + 2", -2)
-    >>> round(r.x, 10), r.converged
-    (-1.7692923542, True)
-    >>> mc.newton_raphson("x**3 - 2*x + 2", 0).message
-    'cycling: the iterates repeat with period 2 (0, 1) without converging'
+    >>> round(r.x, 10), r.status
+    (-1.7692923542, 'converged')
+    >>> r = mc.newton_raphson("x**3 - 2*x + 2", 0)
+    >>> r.status, r.message
+    ('cycling', 'cycling: the iterates repeat with period 2 (0, 1) without converging')
+    >>> r = mc.newton_raphson("(x - 3)**3", 2.5)        # a triple root
+    >>> r.x, r.status, r.message
+    (3.0, 'converged', 'converged: a root of multiplicity 3, by the modified step x − 3·f/f′')
     """
     func, names = as_function(f)
     x = _start(_matching(x0, names))
     tol = positive_float(tol, "tol")
     max_iter = positive_int(max_iter, "max_iter")
-    if fprime is not None and not callable(fprime):
-        raise TypeError(f"fprime must be callable, got {type(fprime).__name__}")
+    if fprime is not None:
+        function(fprime, "fprime", "fprime(x)")
     scalar = x.ndim == 0
     derivative = fprime if fprime is not None else (ad_grad(func) if scalar else ad_jacobian(func))
 
@@ -182,6 +201,9 @@ def newton_raphson(
         f_scale = max(float(np.linalg.norm(fx)), 1.0)
         x_scale = max(float(np.linalg.norm(x)), 1.0)
         path = [x.copy()]
+        steps: list[float] = []  # |δ| of each plain Newton step, to recognise linear convergence
+        residuals: list[float] = []  # |f| where each step was taken
+        multiplicity = 1
         if not np.any(fx):
             return _result(path, fx, "converged", "converged: x0 is a root")
         for _ in range(max_iter):
@@ -198,43 +220,100 @@ def newton_raphson(
                 try:
                     step = np.asarray(np.linalg.solve(d.reshape(x.size, x.size), -fx), float)
                 except np.linalg.LinAlgError:
-                    return _result(path, fx, "zero-derivative", "zero derivative: the Jacobian is singular at "
-                                   f"x = {np.array2string(x, precision=6)}")  # fmt: skip
-            x_new = x + step
+                    where = np.array2string(x, precision=6)
+                    message = f"zero derivative: the Jacobian is singular at x = {where}"
+                    return _result(path, fx, "zero-derivative", message)
+            steps.append(float(np.linalg.norm(step)))
+            residuals.append(float(np.linalg.norm(fx)))
+            if scalar and multiplicity == 1:
+                multiplicity = _multiplicity(steps, residuals)
+            x_new = x + multiplicity * step  # the modified step at a multiple root
             fx_new = np.asarray(func(x_new), dtype=np.float64)
+            if multiplicity > 1 and not abs(float(fx_new)) < abs(float(fx)):
+                multiplicity = 1  # the estimate was wrong: back to the plain step
+                x_new = x + step
+                fx_new = np.asarray(func(x_new), dtype=np.float64)
             if not (np.all(np.isfinite(x_new)) and np.all(np.isfinite(fx_new))):
-                return _result(path, fx, "non-finite", "divergence: the next iterate is not finite")
+                message = "divergence: the next iterate is not finite"
+                return _result(path, fx, "non-finite", message)
             x, fx = x_new, fx_new
             path.append(x.copy())
-            small_step = float(np.linalg.norm(step)) <= tol * max(float(np.linalg.norm(x)), 1.0)
+            taken = multiplicity * steps[-1]
+            small_step = taken <= tol * max(float(np.linalg.norm(x)), 1.0)
             small_residual = float(np.linalg.norm(fx)) <= math.sqrt(tol) * f_scale
             if (small_step and small_residual) or not np.any(fx):
-                return _result(
-                    path, fx, "converged", "converged: the step and the residual are small"
-                )
-            period = _cycle(path, tol)
+                if multiplicity > 1:
+                    message = (
+                        f"converged: a root of multiplicity {multiplicity}, by the modified "
+                        f"step x − {multiplicity}·f/f′"
+                    )
+                else:
+                    message = "converged: the step and the residual are small"
+                return _result(path, fx, "converged", message)
+            period = _cycle(path, steps[-1])
             if period:
                 if scalar:
                     values = ", ".join(f"{float(p):.6g}" for p in sorted(path[-period:]))
                 else:
                     values = "; ".join(np.array2string(p, precision=4) for p in path[-period:])
-                return _result(path, fx, "cycling", f"cycling: the iterates repeat with period "
-                               f"{period} ({values}) without converging")  # fmt: skip
-            if (float(np.linalg.norm(x)) > _DIVERGED * x_scale
-                    or float(np.linalg.norm(fx)) > _DIVERGED * f_scale):  # fmt: skip
+                message = (
+                    f"cycling: the iterates repeat with period {period} ({values}) "
+                    "without converging"
+                )
+                return _result(path, fx, "cycling", message)
+            if (
+                float(np.linalg.norm(x)) > _DIVERGED * x_scale
+                or float(np.linalg.norm(fx)) > _DIVERGED * f_scale
+            ):
                 return _result(path, fx, "diverged", "divergence: the iterates run away")
+    m = _multiplicity(steps, residuals)
+    if m > 1:
+        message = (
+            f"linear convergence: the steps shrink by the ratio {(m - 1) / m:.2f} each time, as "
+            f"at a root of multiplicity {m}; not within tol after max_iter = {max_iter}"
+        )
+        return _result(path, fx, "linear-convergence", message)
     return _result(path, fx, "max-iter", f"iteration limit: no root within max_iter = {max_iter}")
 
 
-def _cycle(path: list[np.ndarray], tol: float) -> int:
-    """The period (2 to 8) with which the last iterates repeat, or 0."""
+def _multiplicity(steps: list[float], residuals: list[float]) -> int:
+    """m ≥ 2 when the iterates approach a root of multiplicity m, else 1.
+
+    Near such a root the steps shrink by the constant ratio ρ = (m − 1)/m and |f| by ρᵐ. Both
+    must hold over the last five steps (ratios within 1 % of each other, |f| ratios within 10 %
+    of ρᵐ) before the multiplicity is trusted, so that the ordinary approach to a simple root
+    is never mistaken for it.
+    """
+    if len(steps) < 6 or len(residuals) < 6:
+        return 1
+    ratios = [steps[-k] / steps[-k - 1] for k in range(1, 6) if steps[-k - 1] > 0]
+    if len(ratios) < 5 or max(ratios) - min(ratios) > 0.01 or not 0.4 <= ratios[0] < 0.97:
+        return 1
+    m = 1 / (1 - float(np.mean(ratios)))
+    if abs(m - round(m)) >= 0.1:
+        return 1
+    m = round(m)
+    shrink = ((m - 1) / m) ** m
+    falls = [residuals[-k] / residuals[-k - 1] for k in range(1, 5) if residuals[-k - 1] > 0]
+    if len(falls) < 4 or any(abs(fall / shrink - 1) > 0.1 for fall in falls):
+        return 1
+    return m
+
+
+def _cycle(path: list[np.ndarray], step: float) -> int:
+    """The period (2 to 8) with which the last iterates repeat, or 0.
+
+    A cycle means returning to the same points while the steps stay large: x_k is as close to
+    x_{k−p} (and x_{k−p} to x_{k−2p}) as a millionth of the last step. Iterates converging to a
+    root also come close to each other, but then the steps shrink with them.
+    """
     x = path[-1]
     for period in range(2, 9):
         if len(path) > 2 * period:
             earlier = path[-1 - period]
             before = path[-1 - 2 * period]
             close = max(float(np.linalg.norm(x - earlier)), float(np.linalg.norm(earlier - before)))
-            if close <= 1e3 * tol * max(float(np.linalg.norm(x)), 1.0):
+            if step > 0 and close <= 1e-6 * step:
                 return period
         elif len(path) > period and float(np.linalg.norm(x - path[-1 - period])) == 0.0:
             return period
@@ -244,6 +323,385 @@ def _cycle(path: list[np.ndarray], tol: float) -> int:
 # ------------------------------------------------------------------------------------------
 # Minimisation
 # ------------------------------------------------------------------------------------------
+
+_EPS = float(np.finfo(np.float64).eps)
+_TINY = float(np.finfo(np.float64).tiny)
+_PROBE_RISE = 1e-6  # the rise (relative to max(|f|, 1)) the quadratic model predicts at a probe
+_PROBE_REACH = 0.1  # the farthest probe, relative to max(|xᵢ|, 1)
+_NOISE = 1e-13  # a probe lower than f(x) by more than this fraction of |f| is lower, not rounding
+_NEWTON_REACH = 1e-2  # at a minimum Newton's step is at most this, relative to max(|xᵢ|, 1)
+
+
+class _Objective:
+    """f on 1-D arrays, with its gradient and Hessian (exact, by AD, unless grad is given)."""
+
+    def __init__(
+        self,
+        func: Callable[[Any], Any],
+        x0: ArrayLike,
+        grad: Callable[[Any], Any] | None = None,
+        *,
+        one_variable: bool = False,
+    ) -> None:
+        start = _start(x0)
+        self.shape = start.shape
+        self.x0 = start.reshape(-1)
+        scalar = start.ndim == 0 or (one_variable and start.size == 1)
+        self.func: Callable[[Any], Any] = (lambda v: func(v[0])) if scalar else func
+        self.user_grad: Callable[[Any], Any] | None = None
+        if grad is not None:
+            self.user_grad = (lambda v: grad(v[0])) if scalar else grad
+        self._grad = ad_grad(self.func) if grad is None else None
+        self._hess = ad_hessian(self.func)
+
+    def value(self, x: FloatArray) -> float:
+        out = np.asarray(self.func(x), dtype=np.float64)
+        if out.size != 1:
+            raise ValueError(f"f must return one number, got shape {out.shape}")
+        return float(out.reshape(()))
+
+    def gradient(self, x: FloatArray) -> FloatArray:
+        if self.user_grad is not None:
+            return np.asarray(self.user_grad(x), dtype=np.float64).reshape(-1)
+        assert self._grad is not None
+        return np.asarray(self._grad(x), dtype=np.float64).reshape(-1)
+
+    def hessian(self, x: FloatArray) -> FloatArray:
+        n = x.size
+        try:
+            return np.asarray(self._hess(x), dtype=np.float64).reshape(n, n)
+        except (TypeError, ValueError):  # f is beyond AD, not the given gradient
+            if self.user_grad is None:
+                raise
+            jac = difference_jacobian(self.gradient, x, method="central")
+            return np.asarray(jac, dtype=np.float64).reshape(n, n)
+
+    def point(self, x: FloatArray) -> FloatArray:
+        """x in the shape of x0."""
+        return x.reshape(self.shape)
+
+
+def _relative_gradient(x: FloatArray, fx: float, g: FloatArray) -> float:
+    """max |gᵢ|·max(|xᵢ|, 1) / max(|f|, 1): the change of f, relative to f, per relative change of
+    each xᵢ (Dennis and Schnabel); ``inf`` when anything is not finite."""
+    if not (math.isfinite(fx) and np.all(np.isfinite(g))):
+        return math.inf
+    return float(np.max(np.abs(g) * np.maximum(np.abs(x), 1.0))) / max(abs(fx), 1.0)
+
+
+def _words(values: FloatArray) -> str:
+    """Eigenvalues in words: "-2 and 2", "1, 2 and 3", "from -1 to 7 (6 of them)"."""
+    text = [f"{v:.3g}" for v in values]
+    if len(text) == 1:
+        return text[0]
+    if len(text) <= 4:
+        return ", ".join(text[:-1]) + " and " + text[-1]
+    return f"from {text[0]} to {text[-1]} ({len(text)} of them)"
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    kind: str  # "minimum", or the status of a point that is not one
+    message: str
+    lower: tuple[FloatArray, float] | None  # the lowest probe, when it is lower than f(x)
+
+
+def _verdict(objective: _Objective, x: FloatArray, fx: float, H: FloatArray, how: str) -> _Verdict:
+    """Is the stationary point x a minimum? Second-order conditions, and probes of f.
+
+    In the variables scaled by max(|xᵢ|, 1) and f by max(|f|, 1), the Hessian's eigenvectors are
+    probed on both sides, each at the distance where its curvature would change f by the
+    fraction ``_PROBE_RISE`` (at most ``_PROBE_REACH``; 10 and 100 times farther where f does
+    not change at all): along a flat direction only f itself can tell a minimum (x⁴ at 0) from
+    an inflection (x³ at 0) or a plateau. A minimum needs no clearly negative eigenvalue (below
+    −√ε times the largest) and no probe lower than f(x) by more than its rounding
+    (``_NOISE``·|f|). ``how`` says why x is stationary, for the message.
+    """
+    n = x.size
+    d = np.maximum(np.abs(x), 1.0)
+    f_scale = max(abs(fx), 1.0)
+    symmetric = (H + H.T) / 2
+    lam = np.asarray(np.linalg.eigvalsh(symmetric), dtype=np.float64)
+    lam_s, V = np.linalg.eigh(symmetric / np.outer(d, d) / f_scale)
+    size = float(np.max(np.abs(lam_s)))
+    negative = lam_s < -math.sqrt(_EPS) * size
+    positive = lam_s > math.sqrt(_EPS) * size
+    falls: list[tuple[float, float]] = []  # (f, relative distance) of probes clearly lower
+    lower: tuple[FloatArray, float] | None = None
+    for k in range(n):
+        curvature = abs(float(lam_s[k]))
+        reach = _PROBE_REACH
+        if curvature > 0:
+            reach = min(reach, math.sqrt(2 * _PROBE_RISE / curvature))
+        for widen in (1.0, 10.0, 100.0):
+            values = []
+            for sign in (1.0, -1.0):
+                probe = x + sign * widen * reach * d * V[:, k]
+                fp = objective.value(probe)
+                values.append(fp)
+                if not math.isfinite(fp):
+                    continue
+                if fp < fx - _NOISE * max(abs(fx), abs(fp)):
+                    falls.append((fp, widen * reach))
+                if fp < fx and (lower is None or fp < lower[1]):
+                    lower = (probe, fp)
+            if reach < _PROBE_REACH or any(v != fx for v in values):
+                break  # f changes along this direction: no need to look farther
+    described = _words(lam)
+    if not falls and not negative.any():
+        if np.all(lam > 0):
+            why = f"the Hessian's eigenvalues are positive ({described})"
+        else:
+            why = (f"the Hessian is singular (eigenvalues {described}) but f rises along "
+                   "every direction probed")  # fmt: skip
+        return _Verdict("minimum", f"converged: a minimum: {how} and {why}", lower)
+    if negative.all() or (len(falls) == 2 * n and not positive.any()):
+        message = ("maximum: a stationary point where f is largest nearby: the Hessian has "
+                   f"eigenvalues {described}")  # fmt: skip
+        return _Verdict("maximum", message, lower)
+    if negative.any():
+        message = ("saddle: a stationary point, not a minimum: the Hessian has eigenvalues "
+                   f"{described}")  # fmt: skip
+        return _Verdict("saddle", message, lower)
+    fp, distance = min(falls)
+    if not positive.any():  # no curvature at all: f is flat here, to rounding
+        message = (
+            f"stalled: f is flat here (gradient and Hessian vanish to rounding), yet "
+            f"{fx - fp:.3g} lower at a relative distance {distance:.3g}: not a minimum"
+        )
+        return _Verdict("stalled", message, lower)
+    message = (f"saddle: a stationary point, not a minimum: the Hessian has eigenvalues "
+               f"{described} (none clearly negative), yet f is {fx - fp:.3g} lower at a "
+               f"relative distance {distance:.3g}")  # fmt: skip
+    return _Verdict("saddle", message, lower)
+
+
+def _stationary(x: FloatArray, fx: float, g: FloatArray, H: FloatArray | None, tol: float,
+                stuck: bool) -> str | None:  # fmt: skip
+    """Why x counts as stationary (the first-order condition, scale-aware), or None.
+
+    The relative gradient must be ≤ tol and, where H is positive definite, Newton's step must
+    be short (≤ 1 % of max(|xᵢ|, 1)): a small slope on a far-reaching gentle bowl (1/x for
+    large x, or any f of size far below 1) is not yet a minimum. When no step can change x any
+    more, it is enough that the quadratic model's minimum lies within tol²·max(|f|, 1) below f:
+    the gradient of a steep bowl cannot fall below what the rounding of x leaves.
+    """
+    rel = _relative_gradient(x, fx, g)
+    decrement, newton = _newton(g, H)
+    reach = 0.0 if newton is None else float(np.max(np.abs(newton) / np.maximum(np.abs(x), 1.0)))
+    if rel <= tol and reach <= _NEWTON_REACH:
+        return f"the relative gradient is {rel:.2g} ≤ tol = {tol:g}"
+    if stuck and decrement <= tol * tol * max(abs(fx), 1.0) and reach <= _NEWTON_REACH:
+        return (f"f is within {decrement:.2g} of its quadratic model's minimum, closer "
+                "than the rounding of x allows a step")  # fmt: skip
+    return None
+
+
+def _unmet(x: FloatArray, fx: float, g: FloatArray, H: FloatArray | None, tol: float) -> str:
+    """Why x fails the first-order test, in words."""
+    rel = _relative_gradient(x, fx, g)
+    _, newton = _newton(g, H)
+    if rel > tol or newton is None:
+        return f"the relative gradient is {rel:.2g} > tol = {tol:g}"
+    reach = float(np.max(np.abs(newton) / np.maximum(np.abs(x), 1.0)))
+    return (f"Newton's step is still {reach:.2g} of max(|x|, 1) long: a gentle slope that "
+            "reaches far")  # fmt: skip
+
+
+def _newton(g: FloatArray, H: FloatArray | None) -> tuple[float, FloatArray | None]:
+    """(½ gᵀH⁻¹g, −H⁻¹g) where H is positive definite, else (inf, None)."""
+    if H is None:
+        return math.inf, None
+    try:
+        L = np.linalg.cholesky(H)
+    except np.linalg.LinAlgError:
+        return math.inf, None
+    y = np.linalg.solve(L, g)
+    step = -np.linalg.solve(L.T, y)
+    return 0.5 * float(y @ y), step
+
+
+def _finish(objective: _Objective, path: list[FloatArray], fx: float, status: str,
+            message: str) -> Result:  # fmt: skip
+    """The Result, with x and the path in the shape of x0."""
+    shaped = [objective.point(p) for p in path]
+    return _result(shaped, fx, status, message)
+
+
+def _trust_region(objective: _Objective, tol: float, max_iter: int) -> Result:
+    """minimize(method="hybrid"): Newton's method in a trust region (steps.trust_region_step)."""
+    x = objective.x0.copy()
+    fx = objective.value(x)
+    if not math.isfinite(fx):
+        raise ValueError(f"f is not finite at x0 = {objective.point(x)!r}")
+    g = objective.gradient(x)
+    path = [x.copy()]
+    if not np.all(np.isfinite(g)):
+        return _finish(objective, path, fx, "non-finite", "non-finite: the gradient at x0 is not "
+                       "finite")  # fmt: skip
+    H = _finite_hessian(objective, x)
+    f_scale = max(abs(fx), 1.0)
+    x_scale = max(float(np.max(np.abs(x))), 1.0)
+    radius = _initial_radius(x, g, H, _scaling(x, H))
+    for _ in range(max_iter):
+        stuck = False
+        scale = _scaling(x, H)
+        trial = steps.trust_region_step(g, H, radius, scale)
+        s = trial.step
+        if trial.decrease <= 0 or not np.any(x + s != x):
+            stuck = True
+        why = _stationary(x, fx, g, H, tol, stuck)
+        if why is not None:
+            verdict = _verdict(objective, x, fx, H, why)
+            if verdict.kind == "minimum":
+                return _finish(objective, path, fx, "converged", verdict.message)
+            if verdict.lower is not None:  # a way down that the quadratic model cannot see
+                x_new, fx = verdict.lower
+                radius = max(radius, 2 * float(np.linalg.norm(scale * (x_new - x))))
+                x = x_new
+                g = objective.gradient(x)
+                H = _finite_hessian(objective, x)
+                path.append(x.copy())
+                continue
+            if stuck:
+                return _finish(objective, path, fx, verdict.kind, verdict.message)
+        elif stuck:
+            message = ("stalled: no step lowers f any more (the trust region has shrunk to the "
+                       f"rounding of x), yet {_unmet(x, fx, g, H, tol)}")  # fmt: skip
+            return _finish(objective, path, fx, "stalled", message)
+        x_new = x + s
+        f_new = objective.value(x_new)
+        g_new = objective.gradient(x_new) if math.isfinite(f_new) and f_new <= fx else None
+        if g_new is None or not np.all(np.isfinite(g_new)):
+            ratio = -math.inf
+        elif trial.decrease <= 100 * _EPS * abs(fx):
+            ratio = 1.0  # below the resolution of f: it did not rise, the model has to do
+        else:
+            ratio = (fx - f_new) / trial.decrease
+        length = float(np.linalg.norm(scale * s))
+        if ratio < 0.25:
+            radius = max(0.25 * length, _TINY)
+        elif ratio > 0.75 and trial.boundary:
+            radius = 2 * radius
+        if ratio > 1e-4 and g_new is not None:
+            x, fx, g = x_new, f_new, g_new
+            H = _finite_hessian(objective, x)
+            path.append(x.copy())
+            if float(np.max(np.abs(x))) > _DIVERGED * x_scale or abs(fx) > _DIVERGED * f_scale:
+                return _finish(objective, path, fx, "diverged", "divergence: the iterates run "
+                               "away (f unbounded below, or its minimum at infinity)")  # fmt: skip
+    message = f"iteration limit: no minimum within max_iter = {max_iter}: " + _unmet(
+        x, fx, g, H, tol
+    )
+    return _finish(objective, path, fx, "max-iter", message)
+
+
+def _scaling(x: FloatArray, H: FloatArray) -> FloatArray:
+    """The trust region's weights dᵢ = √|Hᵢᵢ|: each variable's step is measured by the change of f
+    its own curvature gives it (Jacobi scaling, which Powell's badly scaled function needs).
+    Weights below 10⁻³ of the largest are raised to it (a vanishing diagonal, as Beale's at
+    (1, 1), would let a variable run free); without any curvature, 1/max(|xᵢ|, 1)."""
+    d = np.sqrt(np.abs(np.diag(H)))
+    top = float(np.max(d))
+    if not (math.isfinite(top) and top > 0):
+        return 1.0 / np.maximum(np.abs(x), 1.0)
+    return np.asarray(np.maximum(d, 1e-3 * top), dtype=np.float64)
+
+
+def _initial_radius(x: FloatArray, g: FloatArray, H: FloatArray, scale: FloatArray) -> float:
+    """100·‖D x0‖ (MINPACK's choice; 100 when x0 = 0), or more if Newton's step needs it."""
+    size = float(np.linalg.norm(scale * x))
+    radius = 100.0 * size if size > 0 else 100.0
+    try:
+        np.linalg.cholesky(H)
+        newton = np.linalg.solve(H, -g)
+    except np.linalg.LinAlgError:
+        return radius
+    reach = float(np.linalg.norm(scale * newton))
+    return max(radius, reach) if math.isfinite(reach) else radius
+
+
+def _finite_hessian(objective: _Objective, x: FloatArray) -> FloatArray:
+    """The Hessian, or zeros (a model without curvature: steepest descent) if it is not finite."""
+    H = objective.hessian(x)
+    return H if np.all(np.isfinite(H)) else np.zeros_like(H)
+
+
+def _iterate(objective: _Objective, rule: steps.Strategy, kind: str, tol: float,
+             max_iter: int) -> Result:  # fmt: skip
+    """x ← x + δ, δ = rule(f, J, H), one step at a time: newton, gradient descent or yours."""
+    x = objective.x0.copy()
+    fx = objective.value(x)
+    if not math.isfinite(fx):
+        raise ValueError(f"f is not finite at x0 = {objective.point(x)!r}")
+    g = objective.gradient(x)
+    path = [x.copy()]
+    f_scale = max(abs(fx), 1.0)
+    x_scale = max(float(np.max(np.abs(x))), 1.0)
+    n = x.size
+    for k in range(max_iter + 1):
+        if not np.all(np.isfinite(g)):
+            return _finish(objective, path, fx, "non-finite", "non-finite: the gradient is not "
+                           f"finite at x = {objective.point(x)}")  # fmt: skip
+        H = None if kind == "gradient-descent" else _finite_hessian(objective, x)
+        if H is None and _relative_gradient(x, fx, g) <= tol:
+            H = _finite_hessian(objective, x)
+        why = _stationary(x, fx, g, H, tol, False)
+        if why is not None:
+            assert H is not None
+            verdict = _verdict(objective, x, fx, H, why)
+            status = "converged" if verdict.kind == "minimum" else verdict.kind
+            return _finish(objective, path, fx, status, verdict.message)
+        if k == max_iter:
+            break
+        if kind == "newton":
+            assert H is not None
+            try:
+                step = steps.newton_step(fx, g, H)
+            except np.linalg.LinAlgError:
+                where = objective.point(x)
+                message = f"zero derivative: the Hessian is singular at x = {where}; no Newton step"
+                return _finish(objective, path, fx, "zero-derivative", message)
+        elif kind == "gradient-descent":
+            step = np.asarray(rule(fx, g, None), dtype=np.float64)
+        else:
+            assert H is not None
+            shape = objective.shape
+            hess = H.reshape(shape + shape) if shape else H.reshape(())
+            got, problem = steps.checked_step(rule, fx, g.reshape(shape), hess, shape)
+            if got is None:
+                return _finish(objective, path, fx, "failed", f"failed: {problem}")
+            step = got.reshape(n)
+        x_new = x + step
+        if not np.any(x_new != x):  # the step is below the rounding of x
+            H = _finite_hessian(objective, x) if H is None else H
+            why = _stationary(x, fx, g, H, tol, True)
+            if why is not None:
+                verdict = _verdict(objective, x, fx, H, why)
+                status = "converged" if verdict.kind == "minimum" else verdict.kind
+                return _finish(objective, path, fx, status, verdict.message)
+            hint = " (the aggression is too small)" if kind == "gradient-descent" else ""
+            message = (f"stalled: the step no longer changes x{hint}, yet "
+                       f"{_unmet(x, fx, g, H, tol)}")  # fmt: skip
+            return _finish(objective, path, fx, "stalled", message)
+        f_new = objective.value(x_new) if np.all(np.isfinite(x_new)) else math.nan
+        if not math.isfinite(f_new):
+            hint = " (aggression too large?)" if kind == "gradient-descent" else ""
+            return _finish(objective, path, fx, "non-finite", "non-finite: f is not finite at "
+                           f"the next iterate{hint}")  # fmt: skip
+        x, fx = x_new, f_new
+        g = objective.gradient(x)
+        path.append(x.copy())
+        if float(np.max(np.abs(x))) > _DIVERGED * x_scale or abs(fx) > _DIVERGED * f_scale:
+            hint = "aggression too large, or " if kind == "gradient-descent" else ""
+            return _finish(objective, path, fx, "diverged", "divergence: the iterates run away "
+                           f"({hint}f unbounded below)")  # fmt: skip
+    if H is None and _relative_gradient(x, fx, g) <= tol:
+        H = _finite_hessian(objective, x)
+    message = f"iteration limit: no minimum within max_iter = {max_iter}: " + _unmet(
+        x, fx, g, H, tol
+    )
+    return _finish(objective, path, fx, "max-iter", message)
 
 
 def gradient_descent(
@@ -261,32 +719,46 @@ def gradient_descent(
     ----------
     f : callable or str
         A scalar function of a vector (or of a scalar).
-    x0 : array_like
+    x0 : float or array_like
+        The start.
     grad : callable, optional
         ∇f; by default exact, by automatic differentiation.
     aggression : float, optional
         γ, the fixed step multiplier.
     tol : float, optional
-        Converged when |∇f| is below ``tol`` (relative to max(1, |∇f(x0)|)) or the step is
-        below ``tol`` relative to |x|.
+        The first-order test of :func:`minimize` (Dennis and Schnabel's relative gradient).
     max_iter : int, optional
 
     Returns
     -------
     Result
+        ``status`` is "converged" only at a minimum, as :func:`minimize` certifies one: a
+        small relative gradient, no negative curvature and no lower f nearby (the Hessian comes
+        from automatic differentiation of f, or from central differences of ``grad`` when f
+        is beyond it). A γ so small that the step no longer changes x is "stalled" (never
+        success); one so large that f overflows is "non-finite", and runaway iterates are
+        "diverged".
 
     Examples
     --------
     >>> import mvcalc as mc
     >>> r = mc.gradient_descent("(x - 1)**2 + 2*(y + 2)**2", [0.0, 0.0], aggression=0.2)
-    >>> r.x.round(6), r.converged
-    (array([ 1., -2.]), True)
+    >>> r.x.round(6), r.status
+    (array([ 1., -2.]), 'converged')
+    >>> mc.gradient_descent("x**2", 1.0, aggression=1e-300).status  # x never moves
+    'stalled'
     """
     aggression = positive_float(aggression, "aggression")
+    tol = positive_float(tol, "tol")
+    max_iter = positive_int(max_iter, "max_iter")
     func, names = as_function(f)
-    x0 = _matching(x0, names)
-    gradient = grad if grad is not None else ad_grad(func)
-    return _descend(func, x0, lambda x, fx, g: -aggression * g, gradient, None, tol, max_iter)
+    if grad is not None:
+        function(grad, "grad", "grad(x)")
+    one_variable = names is not None and len(names) == 1
+    objective = _Objective(func, _matching(x0, names), grad, one_variable=one_variable)
+    rule = steps.gradient_descent_step(aggression)
+    with np.errstate(all="ignore"):
+        return _iterate(objective, rule, "gradient-descent", tol, max_iter)
 
 
 def minimize(
@@ -304,161 +776,117 @@ def minimize(
     Parameters
     ----------
     f : callable or str
-    x0 : array_like
+        A scalar function of a vector (or of a scalar): a Python callable written with NumPy, or
+        maths text (variables in alphabetical order).
+    x0 : float or array_like
+        The start.
     method : {"hybrid", "newton", "gradient-descent"}, optional
-        * ``"newton"``: the Newton step δ = −H⁻¹J (fast near a minimum; it heads for any
-          stationary point, maxima and saddles included).
-        * ``"hybrid"`` (the course's idea, made robust): the Newton step when it points
-          downhill and H is positive definite, else the steepest-descent step −J; either way
-          shortened by backtracking until f falls enough (Armijo's condition).
-        * ``"gradient-descent"``: the fixed step −γ J.
+        * ``"hybrid"`` (the default): Newton's method in a trust region, the course's hybrid
+          made continuous (:func:`mvcalc.steps.trust_region_step`). Each step is
+          δ = −(H + μD²)⁻¹J: Newton's step (μ = 0) where H is positive definite and the step
+          fits in the region, turning towards steepest descent, −J/μ, as the shift μ grows.
+          A step is kept only if f falls, and the region widens or narrows with how well the
+          quadratic model predicted f. It follows negative curvature downhill, so saddles and
+          maxima do not hold it, and it weighs each variable by its curvature (D² = diag |H|),
+          so that badly scaled problems do not stall it.
+        * ``"newton"``: the plain Newton step δ = −H⁻¹J (:func:`mvcalc.steps.newton_step`),
+          fast near a minimum but heading for any stationary point: at a saddle or a maximum
+          it stops with that status, never "converged".
+        * ``"gradient-descent"``: the fixed step δ = −γ J.
     next_step : callable, optional
         Your own strategy ``next_step(f, J, H) -> step``, given the value, gradient and Hessian
         at the current point, as in the course's "gradient descent in a sandpit"; overrides
-        ``method``. A strategy that raises or returns a non-finite or wrongly shaped step stops
-        the iteration with a message.
+        ``method``. Its step is taken as it is (no line search); a strategy that raises or
+        returns a non-finite or wrongly shaped step stops the iteration with status "failed".
     aggression : float, optional
         γ for gradient descent.
     tol : float, optional
-        Converged when |J| or the step is small (relative).
+        The first-order test (see Notes).
     max_iter : int, optional
+        Steps tried; the trust region counts the steps it rejects as well.
 
     Returns
     -------
     Result
+        ``status`` "converged" only at a minimum (Notes). Otherwise: "saddle" or "maximum" (a
+        stationary point that is not a minimum; the message gives the Hessian's eigenvalues),
+        "stalled" (no step makes progress), "diverged" (the iterates run away, or f is
+        unbounded below), "non-finite", "zero-derivative" (a singular Hessian gives Newton no
+        step), "failed" (your strategy) or "max-iter".
+
+    Notes
+    -----
+    ``converged=True`` needs both conditions of a minimum, measured scale-aware:
+
+    1. *First order.* Dennis and Schnabel's relative gradient,
+       maxᵢ |∂f/∂xᵢ|·max(|xᵢ|, 1) / max(|f|, 1) ≤ ``tol`` (the relative change of f per
+       relative change of each xᵢ, with 1 as the typical size of xᵢ and of f), and, where H
+       is positive definite, Newton's step within 1 % of max(|xᵢ|, 1): a gentle slope that
+       still reaches far (1/x for large x, a function of size 10⁻²⁰) is not a minimum yet.
+       When no step can change x any more, it is also enough that Newton's step is that
+       short and f within tol²·max(|f|, 1) of the quadratic model's minimum: the rounding of
+       x keeps the gradient of a steep bowl from vanishing. A gradient or value that is not
+       finite is "non-finite", never success.
+    2. *Second order.* No clearly negative eigenvalue of H (in the variables scaled by
+       max(|xᵢ|, 1)), and f no lower on either side of x along each eigenvector of H, probed
+       where its curvature should raise f by a millionth of max(|f|, 1) (at most a tenth of
+       max(|xᵢ|, 1) away; farther where f does not change at all). Only such probes tell a
+       singular minimum (x⁴ at 0) from an inflection (x³ at 0) or a plateau. The hybrid
+       method moves on from a lower probe; the others stop there ("saddle", or "stalled" on a
+       plateau).
+
+    How the hybrid relates to the sandpit's: :func:`mvcalc.steps.hybrid_step` switches
+    between Newton's step and −γJ and its workers take one such step per probe, checked by
+    nothing. ``minimize``'s hybrid takes the same two steps as the ends of one family,
+    −(H + μD²)⁻¹J, and adds what an unattended solver needs: a trust region that sets μ and
+    the step's length, rejection of steps that do not lower f, and the certificate above.
+
+    Like every numerical test, this one cannot see a minimum at infinity once f is flat to
+    rounding there (exp(x) is exactly 0 below x ≈ −745).
+
+    References
+    ----------
+    J. E. Dennis and R. B. Schnabel, *Numerical Methods for Unconstrained Optimization and
+    Nonlinear Equations*, SIAM (1996), §7.2. J. J. Moré and D. C. Sorensen, "Computing a trust
+    region step", SIAM J. Sci. Stat. Comput. 4 (1983). J. Nocedal and S. J. Wright, *Numerical
+    Optimization*, 2nd ed., Springer (2006), ch. 4.
 
     Examples
     --------
     >>> import mvcalc as mc
     >>> r = mc.minimize("(1-x)**2 + 100*(y-x**2)**2", [-1.2, 1.0])
-    >>> r.x.round(8), r.converged
-    (array([1., 1.]), True)
+    >>> r.x.round(8), r.status
+    (array([1., 1.]), 'converged')
+    >>> r = mc.minimize("x**3 - 3*x + y**2", [-0.5, 1.0], method="newton")
+    >>> r.x.round(8), r.status                     # Newton heads for the saddle point...
+    (array([-1.,  0.]), 'saddle')
+    >>> r.message
+    'saddle: a stationary point, not a minimum: the Hessian has eigenvalues -6 and 2'
+    >>> mc.minimize("x**3 - 3*x + y**2", [-0.5, 1.0]).x.round(8)   # ...the hybrid passes it
+    array([1., 0.])
     >>> r = mc.minimize("x**2 + y**2", [1.0, 2.0], next_step=lambda f, J, H: -0.25 * J)
-    >>> r.x.round(6)
-    array([0., 0.])
+    >>> r.x.round(6), r.status
+    (array([0., 0.]), 'converged')
     """
-    if next_step is None and (not isinstance(method, str) or method not in METHODS):
-        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}")
-    if next_step is not None and not callable(next_step):
-        raise TypeError(f"next_step must be callable as next_step(f, J, H), got {next_step!r}")
+    if next_step is None:
+        one_of(method, METHODS, "method")
+    else:
+        function(next_step, "next_step", "next_step(f, J, H)")
     aggression = positive_float(aggression, "aggression")
-    func, names = as_function(f)
-    x0 = _matching(x0, names)
-    gradient = ad_grad(func)
-    hess = ad_hessian(func)
-    if next_step is not None:
-        return _descend(func, x0, _user_step(next_step, hess), gradient, None, tol, max_iter)
-    if method == "gradient-descent":
-        return _descend(func, x0, lambda x, fx, g: -aggression * g, gradient, None, tol, max_iter)
-    if method == "newton":
-        return _descend(func, x0, _newton_step(hess), gradient, None, tol, max_iter)
-    return _descend(func, x0, _hybrid_direction(hess), gradient, func, tol, max_iter)
-
-
-def _user_step(strategy: Strategy, hess: Callable[[Any], Any]) -> Callable[..., Any]:
-    def step(x: np.ndarray, fx: float, g: np.ndarray) -> np.ndarray:
-        try:
-            out = np.asarray(strategy(fx, g, np.asarray(hess(x))), dtype=np.float64)
-        except Exception as exc:  # the user's code: report, never crash the optimiser
-            raise _Stop(f"strategy failed: {type(exc).__name__}: {exc}") from None
-        if out.shape != x.shape:
-            raise _Stop(f"strategy failed: the step has shape {out.shape}, x has {x.shape}")
-        if not np.all(np.isfinite(out)):
-            raise _Stop("strategy failed: the step is not finite")
-        return out
-
-    return step
-
-
-def _newton_step(hess: Callable[[Any], Any]) -> Callable[..., Any]:
-    def step(x: np.ndarray, fx: float, g: np.ndarray) -> np.ndarray:
-        H = np.asarray(hess(x), dtype=np.float64).reshape(x.size, x.size)
-        try:  # δ = −H⁻¹ J
-            return np.asarray(np.linalg.solve(H, -g.reshape(-1))).reshape(x.shape)
-        except np.linalg.LinAlgError:
-            raise _Stop("zero curvature: the Hessian is singular; no Newton step") from None
-
-    return step
-
-
-def _hybrid_direction(hess: Callable[[Any], Any]) -> Callable[..., Any]:
-    def step(x: np.ndarray, fx: float, g: np.ndarray) -> np.ndarray:
-        H = np.asarray(hess(x), dtype=np.float64).reshape(x.size, x.size)
-        flat_g = g.reshape(-1)
-        try:
-            np.linalg.cholesky(H)  # positive definite: the quadratic model has a minimum
-            newton = np.linalg.solve(H, -flat_g)
-            if float(newton @ flat_g) < 0:  # it points downhill
-                return np.asarray(newton).reshape(x.shape)
-        except np.linalg.LinAlgError:
-            pass
-        # steepest descent, scaled to a sensible first length before backtracking
-        scale = 1.0 / max(float(np.linalg.norm(flat_g)), 1.0)
-        return np.asarray(-scale * flat_g).reshape(x.shape)
-
-    return step
-
-
-class _Stop(Exception):
-    """A step rule cannot go on; the message says why."""
-
-
-def _descend(
-    func: Callable[[Any], Any],
-    x0: ArrayLike,
-    step_rule: Callable[[np.ndarray, float, np.ndarray], np.ndarray],
-    gradient: Callable[[Any], Any],
-    line_search: Callable[[Any], Any] | None,
-    tol: float,
-    max_iter: int,
-) -> Result:
-    x = _start(x0)
     tol = positive_float(tol, "tol")
     max_iter = positive_int(max_iter, "max_iter")
+    func, names = as_function(f)
+    one_variable = names is not None and len(names) == 1
+    objective = _Objective(func, _matching(x0, names), one_variable=one_variable)
     with np.errstate(all="ignore"):
-        fx = float(np.asarray(func(x)))
-        if not math.isfinite(fx):
-            raise ValueError(f"f is not finite at x0 = {x0!r}")
-        g = np.asarray(gradient(x), dtype=np.float64)
-        g_scale = max(float(np.linalg.norm(g)), 1.0)
-        f_scale = max(abs(fx), 1.0)
-        x_scale = max(float(np.linalg.norm(x)), 1.0)
-        path = [x.copy()]
-        for _ in range(max_iter):
-            if float(np.linalg.norm(g)) <= tol * g_scale:
-                return _result(path, fx, "converged", "converged: the gradient is zero (to tol)")
-            try:
-                step = step_rule(x, fx, g)
-            except _Stop as stop:
-                return _result(path, fx, "failed", str(stop))
-            if line_search is not None:  # backtrack until Armijo: f falls by ≥ ¼ of the slope
-                slope = float(np.dot(g.reshape(-1), step.reshape(-1)))
-                for _halving in range(60):
-                    trial = float(np.asarray(line_search(x + step)))
-                    if math.isfinite(trial) and trial <= fx + 1e-4 * slope:
-                        break
-                    step = step / 2
-                else:
-                    return _result(
-                        path, fx, "converged", "converged: no step lowers f (to rounding)"
-                    )
-            x_new = x + step
-            f_new = float(np.asarray(func(x_new)))
-            if not (math.isfinite(f_new) and np.all(np.isfinite(x_new))):
-                return _result(path, fx, "non-finite", "divergence: the next iterate is not finite "
-                               "(aggression too large?)")  # fmt: skip
-            x, fx = x_new, f_new
-            g = np.asarray(gradient(x), dtype=np.float64)
-            path.append(x.copy())
-            if (float(np.linalg.norm(x)) > _DIVERGED * x_scale
-                    or abs(fx) > _DIVERGED * f_scale):  # fmt: skip
-                return _result(path, fx, "diverged", "divergence: the iterates run away "
-                               "(aggression too large, or f unbounded below)")  # fmt: skip
-            if float(np.linalg.norm(step)) <= tol * tol * max(float(np.linalg.norm(x)), 1.0):
-                return _result(path, fx, "converged", "converged: the step is negligible")
-    return _result(
-        path, fx, "max-iter", f"iteration limit: not converged within max_iter = {max_iter}"
-    )
+        if next_step is not None:
+            return _iterate(objective, next_step, "yours", tol, max_iter)
+        if method == "gradient-descent":
+            rule = steps.gradient_descent_step(aggression)
+            return _iterate(objective, rule, "gradient-descent", tol, max_iter)
+        if method == "newton":
+            return _iterate(objective, steps.newton_step, "newton", tol, max_iter)
+        return _trust_region(objective, tol, max_iter)
 
 
 # ------------------------------------------------------------------------------------------

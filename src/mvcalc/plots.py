@@ -691,7 +691,7 @@ def descent_paths(
     >>> r = mc.minimize("(1-x)**2 + 100*(y-x**2)**2", [-1.2, 1.0])
     >>> fig = mc.plots.descent_paths("(1-x)**2 + 100*(y-x**2)**2", {"hybrid": r}, resolution=40)
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    ['hybrid (22 points)', 'start', 'minimum found']
+    ['hybrid (26 points)', 'start', 'minimum found']
     """
     if not results or not all(isinstance(r, Result) for r in results.values()):
         raise TypeError("results must be a non-empty dict of name → Result")
@@ -726,7 +726,9 @@ def descent_paths(
         )
     first = next(iter(paths.values()))
     ax.plot(*first[0], "s", color="white", mec="black", ms=9, label="start")
-    ax.plot(*first[-1], "*", color="gold", mec="black", ms=15, label="minimum found")
+    ended = next(iter(results.values()))  # a star says "minimum" only where one was certified
+    ax.plot(*first[-1], "*", color="gold", mec="black", ms=15,
+            label="minimum found" if ended.converged else f"stopped: {ended.status}")  # fmt: skip
     ax.set(xlabel="x", ylabel="y", xlim=(x_lo, x_hi), ylim=(y_lo, y_hi))
     ax.legend(loc="best", fontsize="small")
     ax.set_title(title or "Descent paths on the contours of f")

@@ -175,7 +175,9 @@ class FitResult:
         Iterations (accepted steps).
     converged : bool
         True only when χ² is stationary: every column of J is orthogonal to the residual to
-        within ``gtol`` (MINPACK's cosine test), or the residual is zero.
+        within ``tol`` (MINPACK's cosine test), or to within the rounding error of those cosines
+        themselves, or the residual is zero. A column of J that is exactly zero (a parameter the
+        model ignores, or an underflow) gives ``status="zero-derivative"`` instead.
     status : str
         Why the method stopped, one of :data:`STATUSES`.
     message : str

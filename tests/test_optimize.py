@@ -43,7 +43,9 @@ def test_scalar_newton_agrees_with_scipy(coefficients, x0):
     if ours.converged:
         assert abs(f(ours.x)) <= 1e-6 * max(1.0, abs(f(x0)))
         plain = "multiplicity" not in ours.message  # a multiple root takes the modified step
-        if plain and ref is not None and np.isfinite(ref) and abs(f(ref)) < 1e-8:
+        # near a (near-)multiple root the paths part: compare only where SciPy found a simple root
+        simple = ref is not None and np.isfinite(ref) and abs(poly.deriv()(ref)) > 1e-6
+        if plain and simple and abs(f(ref)) < 1e-8:
             # both follow the same tangents from the same start, so they reach the same root
             assert ours.x == pytest.approx(ref, rel=1e-8, abs=1e-10)
     else:

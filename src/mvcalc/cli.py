@@ -336,6 +336,11 @@ def _run_fit(args: argparse.Namespace) -> int:
             f"{args.data}: {x.size} data points, fewer than the {n_params} parameters of "
             f"the {model.name} model"
         )
+    if np.ptp(x) == 0:
+        raise UsageError(
+            f"{args.data}: column {args.x_column!r} has no spread (every value is {x[0]:g}), so "
+            f"the {model.name} model cannot be determined"
+        )
     if sigma is not None and np.any(sigma <= 0):
         raise UsageError(f"{args.data}: column {args.sigma_column!r} must hold positive values")
     if args.p0 is None:

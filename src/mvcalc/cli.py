@@ -620,8 +620,16 @@ def _run_derivative_error(args: argparse.Namespace) -> int:
         shown = f"{theory:14.2e}" if theory is not None else f"{'—':>14}"
         print(f"{name:<14}{study.best_h[name]:10.1e}{np.nanmin(errors):16.2e}{shown}")
     best = derivative(f, x0, full_output=True)
-    print(f"Richardson:    f'({x0:g}) ≈ {best.value:.17g} ± {best.error:.1e} "
-          f"(actual error {abs(best.value - exact):.1e}, {best.nfev} evaluations)")  # fmt: skip
+    if best.ok:
+        print(f"Richardson:    f'({x0:g}) ≈ {best.value:.17g} ± {best.error:.1e} "
+              f"(actual error {abs(best.value - exact):.1e}, {best.nfev} evaluations)")  # fmt: skip
+    else:
+        print(f"Richardson:    not vouched for: {best.message}")
+        if math.isfinite(best.value):
+            print(f"               best guess f'({x0:g}) ≈ {best.value:.17g} (no error bound; "
+                  f"actual error {abs(best.value - exact):.1e}, {best.nfev} evaluations)")  # fmt: skip
+        else:
+            print("               no estimate")
     _save(plots.step_size_error(study), args.out)
     return 0
 

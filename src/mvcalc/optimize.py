@@ -528,14 +528,18 @@ def _finish(objective: _Objective, path: list[FloatArray], fx: float, status: st
     return _result(shaped, fx, status, message)
 
 
-def _trust_region(objective: _Objective, tol: float, max_iter: int) -> Result:
-    """minimize(method="hybrid"): Newton's method in a trust region (steps.trust_region_step)."""
+def _begin(objective: _Objective) -> tuple[FloatArray, float, FloatArray, list[FloatArray]]:
+    """x0, f(x0) (which must be finite), the gradient there, and the path so far."""
     x = objective.x0.copy()
     fx = objective.value(x)
     if not math.isfinite(fx):
         raise ValueError(f"f is not finite at x0 = {objective.point(x)!r}")
-    g = objective.gradient(x)
-    path = [x.copy()]
+    return x, fx, objective.gradient(x), [x.copy()]
+
+
+def _trust_region(objective: _Objective, tol: float, max_iter: int) -> Result:
+    """minimize(method="hybrid"): Newton's method in a trust region (steps.trust_region_step)."""
+    x, fx, g, path = _begin(objective)
     if not np.all(np.isfinite(g)):
         return _finish(objective, path, fx, "non-finite", "non-finite: the gradient at x0 is not "
                        "finite")  # fmt: skip
@@ -630,12 +634,7 @@ def _finite_hessian(objective: _Objective, x: FloatArray) -> FloatArray:
 def _iterate(objective: _Objective, rule: steps.Strategy, kind: str, tol: float,
              max_iter: int) -> Result:  # fmt: skip
     """x ← x + δ, δ = rule(f, J, H), one step at a time: newton, gradient descent or yours."""
-    x = objective.x0.copy()
-    fx = objective.value(x)
-    if not math.isfinite(fx):
-        raise ValueError(f"f is not finite at x0 = {objective.point(x)!r}")
-    g = objective.gradient(x)
-    path = [x.copy()]
+    x, fx, g, path = _begin(objective)
     f_scale = max(abs(fx), 1.0)
     x_scale = max(float(np.max(np.abs(x))), 1.0)
     n = x.size

@@ -71,7 +71,7 @@ REFUSED = {
     "huge number": (["diff", "((10**29*pi)**1000)**1000"], ()),
     "huge power tower": (["diff", "((((2*x)**1000)**1000)**1000)**1000"], ()),
     "degree beyond the bound": (["diff", "(x**1000)**1000"], ("degree",)),
-    "huge --at value": (["diff", "x**y", "--wrt", "x", "--at", "x=2,y=10**29"], ()),
+    "huge --at value": (["diff", "x**y", "--wrt", "x", "--at", "x=2,y=10**29"], ("digits",)),
     "huge --order": (["taylor", "exp(x)", "--at", "0", "--order", "1000000"], ("order",)),
     "too many --vars": (
         ["hessian", "x", "--vars", ",".join(f"v{i}" for i in range(1500))],
@@ -79,11 +79,11 @@ REFUSED = {
     ),
     "slow solve": (
         ["lagrange", "x**7*y**5+z**3", "--subject-to", "x**5+y**7+z**3-1", "--time-limit", "2"],
-        ("time",),
+        ("took longer than 2 s",),
     ),
     "slow simplify": (
         ["diff", "tan(tan(tan(tan(tan(tan(x))))))", "--at", "x=pi/7", "--time-limit", "2"],
-        (),
+        ("took longer than 2 s",),
     ),
     "endless file": (["fit", "/dev/zero", "--model", "line"], ("MiB",)),
     "huge network": (["backprop", "--hidden", "100000", "100000"], ("memory",)),

@@ -10,6 +10,7 @@ import operator
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import assume, given, settings
@@ -355,3 +356,147 @@ def test_limits_are_just_above_ordinary_use():
     assert symbolic.parse("(" * 50 + "x" + ")" * 50) == X
     assert symbolic.parse("1" * 30) == int("1" * 30)
     assert symbolic.parse("+".join(["x"] * 200)) == 200 * X
+    assert symbolic.parse("x^500*y^500") == X**500 * Y**500  # total degree 1000: the bound
+    assert symbolic.parse("10^300") == 10**300  # numbers up to 10^300: the bound
+    assert symbolic.parse("(2*x)^996") == 2**996 * X**996
+    with pytest.raises(ValueError, match="total degree 1,001"):
+        symbolic.parse("x^500*y^501")
+    with pytest.raises(ValueError, match="more than 300 digits"):
+        symbolic.parse("10^300*10")
+
+
+# --------------------------------------------------------------------------------------------
+# evaluate and substitute: a point, exactly and as a float (the oracle: SymPy's subs and N)
+# --------------------------------------------------------------------------------------------
+
+RATIONAL_POINTS = st.tuples(
+    st.fractions(min_value=-3, max_value=3, max_denominator=7),
+    st.fractions(min_value=-3, max_value=3, max_denominator=7),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(EXPRESSIONS, RATIONAL_POINTS)
+def test_evaluate_agrees_with_sympy_or_says_why_not(pair, point):
+    _, built = pair
+    assume(usable(built))
+    values = {X: sp.Rational(point[0].numerator, point[0].denominator),
+              Y: sp.Rational(point[1].numerator, point[1].denominator)}  # fmt: skip
+    want = complex(sp.N(built.subs(values), 30))
+    named = {str(k): v for k, v in values.items()}
+    try:
+        got = symbolic.evaluate(built, named, simplify=False)
+    except ValueError as exc:
+        message = str(exc)
+        assert message.startswith("f "), message
+        assert "x = " in message and "y = " in message
+        if "not real" in message:
+            assert abs(want.imag) > 1e-12 * max(1.0, abs(want))
+        elif "undefined" in message:
+            assert not math.isfinite(abs(want)) or built.subs(values).has(sp.zoo, sp.nan)
+        else:
+            assert "overflows" in message and abs(want) > 1e300
+        return
+    assert got.exact == built.xreplace(values)
+    assert got.value == pytest.approx(want.real, rel=1e-12, abs=1e-300)
+    assert abs(want.imag) <= 1e-12 * max(1.0, abs(want))
+    assert got.where == f"x = {values[X]}, y = {values[Y]}"
+
+
+def test_evaluate_simplifies_and_evaluates_matrices():
+    r = symbolic.evaluate("sin(x)^2 + cos(x)^2", {"x": "pi/7"})
+    assert r.exact == 1 and r.value == 1.0
+    h = symbolic.hessian("x**2*y", "x,y")
+    m = symbolic.evaluate(h, {"x": 1, "y": "1/2"})
+    assert m.exact == sp.Matrix([[1, 2], [2, 0]])
+    assert m.value.tolist() == [[1.0, 2.0], [2.0, 0.0]]
+    kept = symbolic.evaluate("sin(x)^2 + cos(x)^2", {"x": 1}, simplify=False)
+    assert kept.exact == sp.sin(1) ** 2 + sp.cos(1) ** 2
+
+
+@pytest.mark.parametrize(
+    ("expr", "point", "message"),
+    [
+        ("1/x", {"x": 0}, "df/dx is undefined at x = 0"),
+        ("log(x)", {"x": -2}, "df/dx is not real at x = -2"),
+        ("exp(x)", {"x": 710}, "df/dx overflows at x = 710"),
+    ],
+)
+def test_evaluate_names_the_expression_and_the_point(expr, point, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        symbolic.evaluate(expr, point, name="df/dx")
+
+
+@settings(max_examples=80, deadline=None)
+@given(EXPRESSIONS, RATIONAL_POINTS)
+def test_substitute_is_xreplace_within_the_bounds(pair, point):
+    _, built = pair
+    values = {X: sp.Rational(point[0].numerator, point[0].denominator),
+              Y: sp.Rational(point[1].numerator, point[1].denominator)}  # fmt: skip
+    assert symbolic.substitute(built, values) == built.xreplace(values)
+
+
+# --------------------------------------------------------------------------------------------
+# numeric_function: the SymPy tree as NumPy (the oracle: SymPy's N at the same point)
+# --------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=120, deadline=None)
+@given(EXPRESSIONS)
+def test_numeric_function_agrees_with_sympy(pair):
+    from mvcalc._numeric import numeric_function
+
+    _, built = pair
+    assume(usable(built))
+    try:
+        f = numeric_function(built, [X, Y])
+    except ValueError as exc:  # a constant part that is no real float: said so
+        assert "overflows" in str(exc) or "not real" in str(exc)
+        return
+    for px, py in POINTS:
+        want = complex(sp.N(built.subs({X: px, Y: py}), 30))
+        if not math.isfinite(abs(want)) or abs(want.imag) > 1e-12 * max(1.0, abs(want)):
+            continue
+        with np.errstate(all="ignore"):
+            got = f(px, py)
+        assert got == pytest.approx(want.real, rel=1e-9, abs=1e-12), (built, px, py)
+
+
+def test_numeric_function_takes_arrays_and_matrices():
+    from mvcalc._numeric import numeric_function
+
+    f = numeric_function(sp.Matrix([[X * Y, sp.pi], [sp.sin(X), Y]]), [X, Y])
+    values = f(np.array([0.0, 1.0]), np.array([2.0, 3.0]))
+    assert values.shape == (2, 2, 2)
+    np.testing.assert_allclose(values[0, 1], [np.pi, np.pi])
+    np.testing.assert_allclose(values[1, 0], np.sin([0.0, 1.0]))
+
+
+# --------------------------------------------------------------------------------------------
+# time limits on ordinary input: the answers do not change
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_long_running_function_takes_a_time_limit():
+    t = sp.Symbol("t")
+    assert symbolic.diff("x^3", time_limit=5) == 3 * X**2
+    assert symbolic.jacobian("x*y, x+y", "x,y", time_limit=5) == sp.Matrix([[Y, X], [1, 1]])
+    assert symbolic.hessian("x^2*y", "x,y", time_limit=5) == sp.hessian(X**2 * Y, (X, Y))
+    got = symbolic.total_derivative("x*y", "t", {"x": "t", "y": "t^2"}, time_limit=5)
+    assert sp.expand(got) == 3 * t**2
+    assert symbolic.explain("x*sin(x)", "x", time_limit=5).result == sp.diff(X * sp.sin(X), X)
+    assert symbolic.evaluate("x^2", {"x": 3}, time_limit=5).value == 9.0
+    with symbolic.time_limit(5):
+        assert symbolic.diff("x^4") == 4 * X**3
+
+
+def test_the_worker_path_gives_the_answers_of_this_process():
+    """Expressions too large for the in-process path: the worker's answers are SymPy's."""
+    text = "exp(sin(x*y)**3 + cos(x + y)**2)*atan(x/y)*log(1 + x**2 + y**4)*tanh(x*y)"
+    f = symbolic.parse(text)
+    assert not symbolic._cheap([f], 2, 4)
+    got = symbolic.hessian(f, "x,y")
+    want = sp.hessian(f, (X, Y))
+    assert all(numerically_equal(got[k], want[k]) for k in range(4))
+    assert symbolic.diff(f, "x", "y") == sp.diff(f, X, Y)
+    assert symbolic.jacobian([f, f * X], "x,y") == sp.Matrix([f, f * X]).jacobian([X, Y])

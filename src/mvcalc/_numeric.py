@@ -1,9 +1,16 @@
-"""SymPy expressions as NumPy functions, by walking the expression tree.
+"""SymPy expressions as NumPy functions, by walking the expression tree; exact numbers as floats.
 
 ``sympy.lambdify`` would generate Python source and execute it; mvcalc never executes text, so
 expressions from the safe parser are evaluated here node by node instead. Because every node maps
 to a NumPy function, the result also works on complex arrays (the complex step) and on mvcalc's
 dual numbers (automatic differentiation).
+
+Constant parts of the expression (``pi**2/6``) are evaluated once, exactly by SymPy and then
+rounded; one that is not a real number, or beyond the range of a float (``pi**1000``), makes
+:func:`numeric_function` refuse the expression with a ValueError in mvcalc's words. Plain Python
+numbers given to the function become NumPy floats, so that overflow gives ``inf`` (as in NumPy)
+rather than Python's OverflowError. :func:`real_float` turns an exact SymPy number into a float
+with the same care.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import mpmath  # type: ignore[import-untyped]
 import numpy as np
 import sympy
 
@@ -36,11 +44,109 @@ _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     sympy.sign: np.sign,
 }
 
+_FLOAT_MAX = sympy.Float(float(np.finfo(np.float64).max))
+Compiled = Callable[[list[Any]], Any]
 
-def numeric_function(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> Callable[..., Any]:
-    """A NumPy function of ``variables`` that evaluates ``expr``.
 
-    Raises ValueError for a free symbol not in ``variables`` or a function mvcalc cannot map.
+def _shown(value: sympy.Basic, width: int = 60) -> str:
+    text = str(sympy.sstr(value))
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def approx(value: sympy.Expr, digits: int = 3) -> str:
+    """A real SymPy number in a few significant digits, however large: ``1.41e+497``.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> approx(sympy.pi**1000), approx(sympy.Integer(10) ** 29), approx(sympy.Rational(1, 3))
+    ('1.41e+497', '1.0e+29', '0.333')
+    """
+    return str(mpmath.nstr(sympy.N(value, digits + 5)._to_mpmath(4 * digits + 20), digits))
+
+
+def shown(value: sympy.Expr, width: int = 24) -> str:
+    """A number as text for a message: as written when short, else in a few digits.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> shown(sympy.pi / 7), shown(sympy.Integer(10) ** 29)
+    ('pi/7', '1.0e+29')
+    """
+    text = str(sympy.sstr(value))
+    if len(text) <= width:
+        return text
+    if isinstance(value, sympy.Expr) and value.is_real and value.is_finite:
+        return approx(value)
+    return text[: width - 1] + "…"
+
+
+def real_float(value: Any, name: str = "f", where: str = "") -> float:
+    """An exact SymPy number as a float, or a ValueError in mvcalc's words.
+
+    Parameters
+    ----------
+    value : sympy.Expr
+        A number (no free symbols).
+    name : str, optional
+        What the number is, for messages (``"f"``, ``"df/dx"``).
+    where : str, optional
+        Where it was taken, for messages (``"x = 0"``).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        "f is undefined at x = 0" (a division by zero, ``zoo`` or ``nan``), "f is not real at
+        x = -1" (a complex value), "f overflows at x = 1000" (beyond the range of a float).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> real_float(sympy.pi / 4)
+    0.7853981633974483
+    >>> real_float(sympy.exp(1000), "f", "x = 1000")
+    Traceback (most recent call last):
+    ValueError: f overflows at x = 1000: its value ≈ 1.97e+434 is beyond the range of a float
+    >>> real_float(sympy.sqrt(-2), "f", "x = -2")
+    Traceback (most recent call last):
+    ValueError: f is not real at x = -2: its value is sqrt(2)*I
+    """
+    at = f" at {where}" if where else ""
+    if not isinstance(value, sympy.Basic):
+        value = sympy.sympify(value) if isinstance(value, int | float) else value
+    if not isinstance(value, sympy.Expr) or value.free_symbols:
+        raise ValueError(f"{name}{at} is not a number: {_shown(value)}")
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ValueError(f"{name} is undefined{at}")
+    try:
+        real, imag = sympy.N(value, 20, chop=True).as_real_imag()
+    except (TypeError, ValueError, ArithmeticError):
+        raise ValueError(f"{name}{at} cannot be evaluated numerically: {_shown(value)}") from None
+    if not (real.is_Number and imag.is_Number):
+        raise ValueError(f"{name}{at} cannot be evaluated numerically: {_shown(value)}")
+    if imag != 0:
+        raise ValueError(f"{name} is not real{at}: its value is {_shown(value)}")
+    if real is sympy.nan or not real.is_finite:
+        raise ValueError(f"{name} is undefined{at}")
+    if abs(real) > _FLOAT_MAX:
+        raise ValueError(
+            f"{name} overflows{at}: its value ≈ {approx(real)} is beyond the range of a float"
+        )
+    return float(real)
+
+
+def numeric_function(
+    expr: Any, variables: Sequence[sympy.Symbol], *, name: str = "f"
+) -> Callable[..., Any]:
+    """A NumPy function of ``variables`` that evaluates ``expr`` (an expression or a matrix).
+
+    Raises ValueError for a free symbol not in ``variables``, a function mvcalc cannot map, or a
+    constant part that is not a real float (``pi**1000`` overflows; ``log(-2)`` is complex).
 
     Examples
     --------
@@ -49,55 +155,116 @@ def numeric_function(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> Cal
     >>> f = numeric_function(sympy.sin(x) ** 2 + x / 2, [x])
     >>> float(f(0.0)), f([0.0, 2.0]).shape
     (0.0, (2,))
+    >>> numeric_function(sympy.pi**1000 * x, [x])
+    Traceback (most recent call last):
+    ValueError: f overflows: its constant pi**1000 ≈ 1.41e+497 is beyond the range of a float
     """
     symbols = list(variables)
     missing = expr.free_symbols - set(symbols)
     if missing:
         names = ", ".join(sorted(str(s) for s in missing))
         raise ValueError(f"the expression has symbols with no value: {names}")
-    _check(expr)
+    index = {s: i for i, s in enumerate(symbols)}
+    evaluate: Compiled
+    if isinstance(expr, sympy.MatrixBase):
+        shape = expr.shape
+        parts = [_compile(e, index, name) for e in expr]
+
+        def stacked(env: list[Any]) -> Any:
+            values = np.broadcast_arrays(*[np.asarray(p(env)) for p in parts])
+            return np.stack(values).reshape(shape + values[0].shape)
+
+        evaluate = stacked
+    else:
+        evaluate = _compile(expr, index, name)
 
     def f(*args: Any) -> Any:
         if len(args) != len(symbols):
             raise TypeError(f"expected {len(symbols)} argument(s), got {len(args)}")
-        env = {s: (np.asarray(a) if isinstance(a, list | tuple) else a)
-               for s, a in zip(symbols, args, strict=True)}  # fmt: skip
-        return _evaluate(expr, env)
+        return evaluate([_argument(a) for a in args])
 
     return f
 
 
-def _check(expr: sympy.Basic) -> None:
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, sympy.Function) and node.func not in _FUNCTIONS:
-            raise ValueError(f"cannot evaluate {node.func} numerically")
+def _argument(a: Any) -> Any:
+    """Lists become arrays; plain Python numbers become NumPy floats (inf on overflow, as NumPy
+    does, not Python's OverflowError); anything else (arrays, duals) is used as it is."""
+    if isinstance(a, list | tuple):
+        return np.asarray(a)
+    if isinstance(a, int | float | np.integer) and not isinstance(a, bool):
+        try:
+            return np.float64(a)
+        except OverflowError:  # an int beyond the range of a float
+            return np.float64(np.inf if a > 0 else -np.inf)
+    return a
 
 
-def _evaluate(node: sympy.Basic, env: dict[sympy.Symbol, Any]) -> Any:
+def _constant(node: sympy.Expr, name: str) -> Any:
+    """A constant part of the expression as a float, once, or a ValueError saying why not."""
+    if node is sympy.zoo or node is sympy.nan or node.has(sympy.zoo, sympy.nan):
+        return float("nan")  # undefined: NaN, which the callers' finiteness checks report
+    if node.is_Number:
+        if node is sympy.oo or node is -sympy.oo:
+            return float(node)
+        if abs(node) <= _FLOAT_MAX:
+            return float(node)
+    try:
+        real, imag = sympy.N(node, 20, chop=True).as_real_imag()
+    except (TypeError, ValueError, ArithmeticError):
+        raise ValueError(f"{name}: its constant {_shown(node)} cannot be evaluated") from None
+    if not (real.is_Number and imag.is_Number):
+        raise ValueError(f"{name}: its constant {_shown(node)} cannot be evaluated")
+    if imag != 0:
+        raise ValueError(f"{name} is not real: its constant {_shown(node)} is complex")
+    if abs(real) > _FLOAT_MAX:
+        raise ValueError(
+            f"{name} overflows: its constant {_shown(node)} ≈ {approx(real)} is beyond the range "
+            "of a float"
+        )
+    return float(real)
+
+
+def _compile(node: sympy.Basic, index: dict[sympy.Symbol, int], name: str) -> Compiled:
+    """The function of the variables' values that evaluates ``node``, built once."""
     if node.is_Symbol:
-        return env[node]
-    if node.is_Number or node.is_NumberSymbol:
-        return float(node)
-    if node is sympy.zoo or node is sympy.nan:
-        return float("nan")
-    args = [_evaluate(a, env) for a in node.args]
+        i = index[node]
+        return lambda env: env[i]
+    if not node.free_symbols:
+        value = _constant(node, name)
+        return lambda env: value
+    if isinstance(node, sympy.Function) and node.func not in _FUNCTIONS:
+        raise ValueError(f"cannot evaluate {node.func} numerically")
+    parts = [_compile(a, index, name) for a in node.args]
     if node.is_Add:
-        total = args[0]
-        for a in args[1:]:
-            total = total + a
-        return total
+
+        def add(env: list[Any]) -> Any:
+            total = parts[0](env)
+            for p in parts[1:]:
+                total = total + p(env)
+            return total
+
+        return add
     if node.is_Mul:
-        product = args[0]
-        for a in args[1:]:
-            product = product * a
-        return product
+
+        def multiply(env: list[Any]) -> Any:
+            product = parts[0](env)
+            for p in parts[1:]:
+                product = product * p(env)
+            return product
+
+        return multiply
     if node.is_Pow:
+        base, power = parts
         exponent = node.args[1]
         if exponent == sympy.Rational(1, 2):
-            return np.sqrt(args[0])
+            return lambda env: np.sqrt(base(env))
         if exponent == -1:
-            return 1 / args[0]
+            return lambda env: 1 / base(env)
         if exponent.is_Integer:
-            return args[0] ** int(exponent)
-        return args[0] ** args[1]
-    return _FUNCTIONS[node.func](*args)
+            n = int(exponent)
+            return lambda env: base(env) ** n
+        return lambda env: base(env) ** power(env)
+    function = _FUNCTIONS.get(node.func)
+    if function is None:
+        raise ValueError(f"cannot evaluate {node.func} numerically")
+    return lambda env: function(*[p(env) for p in parts])

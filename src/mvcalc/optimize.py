@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mvcalc import steps
+from mvcalc import _budget, steps
 from mvcalc._validate import function, one_of, positive_float, positive_int
 from mvcalc.autodiff import grad as ad_grad
 from mvcalc.autodiff import hessian as ad_hessian
@@ -922,7 +922,12 @@ class StationaryPoint:
 
 
 def lagrange(
-    f: Any, constraints: Any, variables: Any, *, starts: int = 24
+    f: Any,
+    constraints: Any,
+    variables: Any,
+    *,
+    starts: int = 24,
+    time_limit: float | None = None,
 ) -> list[StationaryPoint]:
     """Stationary points of f subject to gᵢ = 0, by Lagrange multipliers: ∇f = Σ λᵢ ∇gᵢ.
 
@@ -936,6 +941,10 @@ def lagrange(
     starts : int, optional
         Starting points for the numeric fallback (Newton on the Lagrangian system) when SymPy
         finds no closed form.
+    time_limit : float, optional
+        Seconds SymPy may spend solving the system and classifying each point (default: the
+        module-wide limit, 10 s; see :mod:`mvcalc._budget`). Overrunning raises
+        :class:`~mvcalc._budget.TooCostly`, a ``ValueError``.
 
     Returns
     -------
@@ -988,15 +997,18 @@ def lagrange(
     equations = [sympy.diff(lagrangian, v) for v in xs] + gs
     solutions: list[dict[Any, Any]] = []
     try:
-        solved = sympy.solve(equations, unknowns, dict=True)
+        solved = _budget.run(sympy.solve, equations, unknowns, dict=True, time_limit=time_limit)
         for s in solved:
             if all(v in s for v in unknowns) and all(s[v].is_real for v in unknowns):
                 solutions.append({v: s[v] for v in unknowns})
+    except _budget.TooCostly:
+        raise  # the user's limit: say so rather than guess numerically
     except (NotImplementedError, ValueError, TypeError):
         solved = []
     if not solutions:
         solutions = _numeric_lagrange(equations, unknowns, starts)
-    points = [_classify(objective, gs, xs, lambdas, lagrangian, s) for s in solutions]
+    points = [_budget.run(_classify, objective, gs, xs, lambdas, lagrangian, s,
+                          time_limit=time_limit) for s in solutions]  # fmt: skip
     return sorted(points, key=lambda p: -float(p.value))
 
 

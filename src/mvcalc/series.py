@@ -24,12 +24,16 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike, NDArray
 
-from mvcalc._validate import nonnegative_int
+from mvcalc import _budget
+from mvcalc._validate import nonnegative_int, positive_int
 
-__all__ = ["RemainderBound", "TaylorSeries", "taylor"]
+__all__ = ["MAX_ORDER", "RemainderBound", "TaylorSeries", "taylor"]
 
 FloatArray = NDArray[np.float64]
+MAX_ORDER = 100  # order of a series of maths text in one variable
 _MAX_CALLABLE_ORDER = 10  # nested AD costs about 2^order operations per operation of f
+_MAX_SUBINTERVALS = 100_000  # pieces of remainder_bound's interval arithmetic
+_MAX_TERMS = 200  # terms of radius_of_convergence's series
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class TaylorSeries:
         hessian: FloatArray | None = None,
         expression: sympy.Expr | None = None,
         variables: list[str] | None = None,
+        floats: Any = None,
     ) -> None:
         self.x0 = x0
         self.order = order
@@ -98,7 +103,12 @@ class TaylorSeries:
         self.hessian = hessian
         self.expression = expression
         self.variables = variables or []
-        self._floats = None if coefficients is None else np.array([float(c) for c in coefficients])
+        if coefficients is None:
+            self._floats = None
+        elif floats is not None:  # the exact coefficients, rounded and checked by the caller
+            self._floats = np.asarray(floats, dtype=np.float64)
+        else:
+            self._floats = np.array([float(c) for c in coefficients])
 
     @property
     def multivariate(self) -> bool:
@@ -138,7 +148,9 @@ class TaylorSeries:
             out = out + 0.5 * np.einsum("...i,ij,...j->...", d, self.hessian, d)
         return float(out) if out.ndim == 0 else out
 
-    def remainder_bound(self, a: float, b: float, *, subintervals: int = 256) -> RemainderBound:
+    def remainder_bound(
+        self, a: float, b: float, *, subintervals: int = 256, time_limit: float | None = None
+    ) -> RemainderBound:
         """Bound |f(x) − Pₙ(x)| for x in [a, b] by Lagrange's remainder, and measure it.
 
         Parameters
@@ -146,8 +158,11 @@ class TaylorSeries:
         a, b : float
             The interval (a < b).
         subintervals : int, optional
-            The hull of [a, b] and x₀ is cut into this many pieces; interval arithmetic on each
-            keeps the rigorous bound close to the true maximum.
+            The hull of [a, b] and x₀ is cut into this many pieces (at most 100 000); interval
+            arithmetic on each keeps the rigorous bound close to the true maximum.
+        time_limit : float, optional
+            Seconds the symbolic work (f⁽ⁿ⁺¹⁾ and its bound) may take; see
+            :func:`mvcalc.symbolic.time_limit`.
 
         Returns
         -------
@@ -165,19 +180,25 @@ class TaylorSeries:
         a, b = float(a), float(b)
         if not (math.isfinite(a) and math.isfinite(b) and a < b):
             raise ValueError(f"a and b must be finite with a < b, got {a}, {b}")
+        subintervals = positive_int(subintervals, "subintervals")
+        if subintervals > _MAX_SUBINTERVALS:
+            raise ValueError(
+                f"subintervals must be at most {_MAX_SUBINTERVALS}, got {subintervals}"
+            )
         n = self.order
         x0 = float(self.x0)
         lo, hi = min(a, x0), max(b, x0)
         if self.expression is not None:
+            from mvcalc.symbolic import _cheap
+
             symbol = sympy.Symbol(self.variables[0])
-            derivative = sympy.diff(self.expression, symbol, n + 1)
-            try:
-                m = _max_abs_on(derivative, symbol, lo, hi, subintervals)
-                rigorous = True
-            except _NotBounded:
-                m, rigorous = math.inf, True
-            except _Unsupported:
-                m, rigorous = self._grid_derivative_max(lo, hi), False
+            m, supported = _budget.run(
+                _derivative_bound, self.expression, symbol, n + 1, lo, hi, subintervals,
+                time_limit=time_limit, cheap=_cheap([self.expression], n + 1),
+            )  # fmt: skip
+            rigorous = supported
+            if not supported:
+                m = self._grid_derivative_max(lo, hi)
         else:
             m, rigorous = self._grid_derivative_max(lo, hi), False
         reach = max(abs(a - x0), abs(b - x0))
@@ -198,12 +219,14 @@ class TaylorSeries:
         values = [abs(float(g(t))) for t in np.linspace(lo, hi, 201)]
         return max(values)
 
-    def radius_of_convergence(self, terms: int = 40) -> float:
+    def radius_of_convergence(self, terms: int = 40, *, time_limit: float | None = None) -> float:
         """An estimate of the radius of convergence from the root test on the coefficients.
 
         Uses |c_k|^(−1/k) over the last coefficients of a series of ``terms`` terms (symbolic
-        input only); ``inf`` when they vanish, as for polynomials and entire functions whose
-        coefficients fall faster than any geometric sequence.
+        input only; 2 to 200 terms); ``inf`` when they vanish, as for polynomials and entire
+        functions whose coefficients fall faster than any geometric sequence. SymPy's series
+        runs under the time limit (``time_limit``, seconds; see
+        :func:`mvcalc.symbolic.time_limit`).
 
         Examples
         --------
@@ -215,11 +238,13 @@ class TaylorSeries:
         """
         if self.expression is None or self.multivariate:
             raise ValueError("radius_of_convergence needs a symbolic function of one variable")
+        terms = positive_int(terms, "terms")
+        if not 2 <= terms <= _MAX_TERMS:
+            raise ValueError(f"terms must be between 2 and {_MAX_TERMS}, got {terms}")
         symbol = sympy.Symbol(self.variables[0])
         x0 = sympy.Rational(Fraction(repr(float(self.x0))))
-        shifted = self.expression.subs(symbol, symbol + x0)
-        series = sympy.series(shifted, symbol, 0, terms).removeO()
-        coefficients = [abs(float(series.coeff(symbol, k))) for k in range(terms)]
+        coefficients = _budget.run(_series_magnitudes, self.expression, symbol, x0, terms,
+                                   time_limit=time_limit)  # fmt: skip
         tail = [(k, c) for k, c in enumerate(coefficients) if k >= terms // 2 and c > 0]
         if not tail:
             return math.inf
@@ -241,7 +266,36 @@ class _Unsupported(Exception):
     """The expression uses a function the interval evaluator does not know."""
 
 
-def taylor(f: Any, x0: Any, order: int) -> TaylorSeries:
+def _derivative_bound(
+    expression: sympy.Expr, x: sympy.Symbol, k: int, lo: float, hi: float, pieces: int
+) -> tuple[float, bool]:
+    """A rigorous bound of |f⁽ᵏ⁾| on [lo, hi] and True; or (nan, False) when the interval
+    evaluator does not know a function of f⁽ᵏ⁾ (the caller then estimates on a grid)."""
+    derivative = sympy.diff(expression, x, k)
+    try:
+        return _max_abs_on(derivative, x, lo, hi, pieces), True
+    except (_NotBounded, OverflowError, ZeroDivisionError, ValueError):
+        # a pole or a domain edge inside, or values beyond the range of floats (math's
+        # OverflowError and ValueError): no finite bound is known, and inf is a true one
+        return math.inf, True
+    except _Unsupported:
+        return math.nan, False
+
+
+def _series_magnitudes(
+    expression: sympy.Expr, x: sympy.Symbol, x0: sympy.Expr, terms: int
+) -> list[float]:
+    """|c_k| for k < terms, of the series of ``expression`` about x0 (inf when beyond floats)."""
+    shifted = expression.subs(x, x + x0)
+    series = sympy.series(shifted, x, 0, terms).removeO()
+    magnitudes = []
+    for k in range(terms):
+        value = sympy.N(abs(series.coeff(x, k)), 17)
+        magnitudes.append(float(value) if value.is_Number and value.is_finite else math.inf)
+    return magnitudes
+
+
+def taylor(f: Any, x0: Any, order: int, *, time_limit: float | None = None) -> TaylorSeries:
     """The Taylor series of f about x₀, to the given order.
 
     Parameters
@@ -254,12 +308,24 @@ def taylor(f: Any, x0: Any, order: int) -> TaylorSeries:
         The expansion point; a vector for a function of several variables (in alphabetical
         order of the variables, for text).
     order : int
-        ≥ 0; at most 2 in several variables (order 1 is the linearisation), and at most 10 for
-        callables of one variable.
+        ≥ 0; at most 100 (:data:`MAX_ORDER`) for maths text in one variable, at most 2 in
+        several variables (order 1 is the linearisation), and at most 10 for callables of one
+        variable.
+    time_limit : float, optional
+        Seconds the symbolic work may take (default: see :func:`mvcalc.symbolic.time_limit`).
 
     Returns
     -------
     TaylorSeries
+
+    Raises
+    ------
+    ValueError
+        For an order over its bound, an x₀ that is not a real number, and when f or a
+        coefficient is undefined, not real or beyond the range of a float at x₀ ("f overflows
+        at x = 0: …").
+    TooCostly
+        If the symbolic work takes longer than the time limit (a ``ValueError``).
 
     Examples
     --------
@@ -276,7 +342,9 @@ def taylor(f: Any, x0: Any, order: int) -> TaylorSeries:
     """
     order = nonnegative_int(order, "order")
     if isinstance(f, str | sympy.Expr):
-        return _symbolic_taylor(f, x0, order)
+        if order > MAX_ORDER:
+            raise ValueError(f"order must be at most {MAX_ORDER} for maths text, got {order}")
+        return _symbolic_taylor(f, x0, order, time_limit)
     if not callable(f):
         raise TypeError(f"f must be maths text, a SymPy expression or callable, got {f!r}")
     return _numeric_taylor(f, x0, order)
@@ -302,9 +370,14 @@ def _exact(value: Any, name: str) -> sympy.Expr:
     return sympy.Rational(fraction.numerator, fraction.denominator)
 
 
-def _symbolic_taylor(f: Any, x0: Any, order: int) -> TaylorSeries:
+def _small(values: list[sympy.Expr]) -> bool:
+    """Rational values of at most six digits: substituting them is surely quick."""
+    return all(v.is_Rational and max(abs(int(v.p)), int(v.q)) < 10**6 for v in values)
+
+
+def _symbolic_taylor(f: Any, x0: Any, order: int, time_limit: float | None) -> TaylorSeries:
     from mvcalc import symbolic
-    from mvcalc._numeric import numeric_function
+    from mvcalc._numeric import numeric_function, real_float
 
     expr = symbolic.parse(f) if isinstance(f, str) else f
     symbols = sorted(expr.free_symbols, key=str)
@@ -318,45 +391,96 @@ def _symbolic_taylor(f: Any, x0: Any, order: int) -> TaylorSeries:
         if order > 2:
             raise ValueError(f"order must be at most 2 in several variables, got {order}")
         exact = [_exact(v, "x0") for v in points]
-        at = dict(zip(symbols, exact, strict=True))
-        value = float(expr.subs(at))
-        g = np.array([float(sympy.diff(expr, s).subs(at)) for s in symbols])
-        h = np.array([[float(sympy.diff(expr, a, b).subs(at)) for b in symbols] for a in symbols])
-        d = [s - v for s, v in at.items()]
-        poly = expr.subs(at)
-        if order >= 1:
-            poly += sum(gi * di for gi, di in zip(
-                [sympy.diff(expr, s).subs(at) for s in symbols], d, strict=True))  # fmt: skip
-        if order >= 2:
-            poly += sympy.Rational(1, 2) * sum(
-                sympy.diff(expr, a, b).subs(at) * da * db
-                for a, da in zip(symbols, d, strict=True)
-                for b, db in zip(symbols, d, strict=True)
-            )
+        cheap = _small(exact) and symbolic._cheap([expr], order, len(symbols) ** order)
+        value, g, h, polynomial = _budget.run(_taylor_several, expr, symbols, exact, order,
+                                              time_limit=time_limit, cheap=cheap)  # fmt: skip
         numeric = numeric_function(expr, symbols)
         return TaylorSeries(
-            x0=np.array([float(v) for v in exact]), order=order,
+            x0=np.array([real_float(v, "x0") for v in exact]), order=order,
             f=lambda v: numeric(*np.moveaxis(np.asarray(v, dtype=float), -1, 0)),
-            value=value, polynomial=sympy.expand(poly), gradient=g if order >= 1 else None,
-            hessian=h if order >= 2 else None, expression=expr,
+            value=value, polynomial=polynomial, gradient=g, hessian=h, expression=expr,
             variables=[str(s) for s in symbols],
         )  # fmt: skip
     x = symbols[0] if symbols else sympy.Symbol("x")
     a = _exact(points[0], "x0")
+    cheap = _small([a]) and symbolic._cheap([expr], order)
+    coefficients, floats, polynomial = _budget.run(_taylor_one, expr, x, a, order,
+                                                   time_limit=time_limit, cheap=cheap)  # fmt: skip
+    return TaylorSeries(
+        x0=real_float(a, "x0"), order=order, f=numeric_function(expr, [x]), value=floats[0],
+        coefficients=coefficients, polynomial=polynomial, expression=expr, variables=[str(x)],
+        floats=floats,
+    )  # fmt: skip
+
+
+def _checked_polynomial(polynomial: sympy.Expr, where: str) -> sympy.Expr:
+    """The expanded polynomial, refused if its numbers are too large to show or use."""
+    from mvcalc.symbolic import MAX_VALUE_DIGITS
+
+    limit = 10**MAX_VALUE_DIGITS
+    for node in sympy.preorder_traversal(polynomial):
+        if node.is_Rational and max(abs(int(node.p)), int(node.q)) > limit:
+            raise ValueError(
+                f"the Taylor polynomial about {where} has numbers of more than "
+                f"{MAX_VALUE_DIGITS} digits; choose a lower order or a simpler point"
+            )
+    return polynomial
+
+
+def _taylor_one(
+    expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int
+) -> tuple[list[sympy.Expr], list[float], sympy.Expr]:
+    """The exact coefficients c_k = f⁽ᵏ⁾(a)/k!, the same as floats, and the polynomial."""
+    from mvcalc._numeric import real_float, shown
+    from mvcalc.symbolic import substitute
+
+    where = f"{x} = {shown(a)}"
     coefficients = []
     derivative = expr
     for k in range(order + 1):
-        coefficients.append(derivative.subs(x, a) / sympy.factorial(k))
-        derivative = sympy.diff(derivative, x)
+        coefficients.append(substitute(derivative, {x: a}, where) / sympy.factorial(k))
+        if k < order:
+            derivative = sympy.diff(derivative, x)
     for c in coefficients:
-        if not c.is_finite:
+        if c.has(sympy.zoo, sympy.nan) or not c.is_finite:
             raise ValueError(f"f is not differentiable {order} times at x0 = {a}")
+    floats = [real_float(c, "f" if k == 0 else f"the Taylor coefficient c{k} of f", where)
+              for k, c in enumerate(coefficients)]  # fmt: skip
     polynomial = sum((c * (x - a) ** k for k, c in enumerate(coefficients)), sympy.Integer(0))
-    return TaylorSeries(
-        x0=float(a), order=order, f=numeric_function(expr, [x]), value=float(coefficients[0]),
-        coefficients=coefficients, polynomial=sympy.expand(polynomial), expression=expr,
-        variables=[str(x)],
-    )  # fmt: skip
+    return coefficients, floats, _checked_polynomial(sympy.expand(polynomial), where)
+
+
+def _taylor_several(
+    expr: sympy.Expr, symbols: list[sympy.Symbol], exact: list[sympy.Expr], order: int
+) -> tuple[float, FloatArray | None, FloatArray | None, sympy.Expr]:
+    """f(x₀), ∇f(x₀) (order ≥ 1), H(x₀) (order 2) as floats, and the polynomial."""
+    from mvcalc._numeric import real_float, shown
+    from mvcalc.symbolic import substitute
+
+    at = dict(zip(symbols, exact, strict=True))
+    where = ", ".join(f"{s} = {shown(v)}" for s, v in at.items())
+    value_exact = substitute(expr, at, where)
+    polynomial = value_exact
+    value = real_float(value_exact, "f", where)
+    gradient = hessian = None
+    d = [s - v for s, v in at.items()]
+    if order >= 1:
+        first = [sympy.diff(expr, s) for s in symbols]
+        g_exact = [substitute(df, at, where) for df in first]
+        gradient = np.array([real_float(gi, f"∂f/∂{s}", where)
+                             for gi, s in zip(g_exact, symbols, strict=True)])  # fmt: skip
+        polynomial += sum(gi * di for gi, di in zip(g_exact, d, strict=True))
+        if order >= 2:
+            h_exact = [[substitute(sympy.diff(df, b), at, where) for b in symbols] for df in first]
+            hessian = np.array([[real_float(h_exact[i][j], f"∂²f/∂{a}∂{b}", where)
+                                 for j, b in enumerate(symbols)]
+                                for i, a in enumerate(symbols)])  # fmt: skip
+            polynomial += sympy.Rational(1, 2) * sum(
+                h_exact[i][j] * d[i] * d[j]
+                for i in range(len(symbols))
+                for j in range(len(symbols))
+            )
+    return value, gradient, hessian, _checked_polynomial(sympy.expand(polynomial), where)
 
 
 def _numeric_taylor(f: Callable[..., Any], x0: Any, order: int) -> TaylorSeries:
@@ -548,7 +672,7 @@ def _cosh(v: float) -> float:
 
 def _trig(a: float, b: float, shift: float) -> tuple[float, float]:
     """sin over [a, b] (cos as sin shifted by π/2): extremes at the ends or at peaks inside."""
-    if b - a >= 2 * math.pi:
+    if b - a >= 2 * math.pi or not (math.isfinite(a) and math.isfinite(b)):
         return (-1.0, 1.0)
     a2, b2 = a + shift, b + shift
     values = [math.sin(a2), math.sin(b2)]

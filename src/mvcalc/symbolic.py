@@ -3,17 +3,27 @@
 Text such as ``"x^2*sin(x)"`` is read by :func:`parse`, which walks Python's own syntax tree of the
 text (``ast.parse``) and accepts only the node types and names listed below, building SymPy objects
 directly. Nothing is ever executed: there is no call of Python's evaluator on the text and no
-SymPy string conversion, so ``"__import__('os')"`` is an error, not a program. Limits on length,
-nesting, the size of numbers and of powers keep every refusal quick.
+SymPy string conversion, so ``"__import__('os')"`` is an error, not a program. Limits on the text
+and on what it builds — the size of every number and the total degree, checked before SymPy builds
+them — keep every refusal quick and every accepted expression of bounded size.
 
 :func:`explain` then differentiates as a teacher writes it on the board, naming the rule used at
 each step — constant, power, sum, constant multiple, product, quotient, chain, exponential, general
 power, and the special functions (exp, log, sin, cos, …).
+
+Time limits: SymPy's work on a small expression can still explode (the third derivative of
+tan(tan(…(x)…)), ``simplify`` of a nest at π/7). :func:`diff`, :func:`jacobian`, :func:`hessian`,
+:func:`total_derivative`, :func:`explain` and :func:`evaluate` therefore run SymPy in a worker
+process that is killed when it overruns, raising :class:`TooCostly` (a ``ValueError``); small input
+runs here directly, at no cost. Each takes ``time_limit=`` (seconds); ``with time_limit(s):``
+gives a block of calls one shared deadline (``mvcalc --time-limit``), and :func:`set_time_limit`
+sets the default for every call (10 s).
 """
 
 from __future__ import annotations
 
 import ast
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,19 +31,31 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import sympy
+
+from mvcalc import _budget
+from mvcalc._budget import TooCostly, get_time_limit, set_time_limit, time_limit
+from mvcalc._validate import finite_float
 
 __all__ = [
     "CONSTANTS",
     "FUNCTIONS",
     "Derivation",
+    "Evaluation",
     "Step",
+    "TooCostly",
     "diff",
+    "evaluate",
     "explain",
+    "get_time_limit",
     "hessian",
     "jacobian",
     "parse",
     "parse_many",
+    "set_time_limit",
+    "substitute",
+    "time_limit",
     "total_derivative",
 ]
 
@@ -47,7 +69,16 @@ MAX_TREE_DEPTH = 250  # nesting of the syntax tree (a sum of many terms is a dee
 MAX_NODES = 500  # nodes of the syntax tree
 MAX_DIGITS = 30  # digits of one number literal
 MAX_EXPONENT = 1000  # |n| in a numeric power x^n
-MAX_RESULT_DIGITS = 1000  # digits of any number the parser builds
+MAX_RESULT_DIGITS = 300  # numbers the parser builds: numerator and denominator up to 10^300
+MAX_DEGREE = 1000  # total degree of what the parser builds (products add, powers multiply)
+MAX_VALUE_DIGITS = 1000  # numbers built by substituting a point (evaluate, taylor's x0)
+MAX_VARIABLES = 100  # variables of jacobian, hessian, total_derivative; rows of jacobian
+MAX_DIFFERENTIATIONS = 100  # variables given to one call of diff
+
+#: Work below this estimate runs in this process; above it, in a worker under the time limit
+#: (see :func:`_cheap`): no cost for ordinary small input, and at most about 0.2 s of SymPy
+#: (measured over random expressions of the parser's grammar, with SymPy's cache cleared).
+CHEAP_WORK = 400
 
 _ALLOWED_CHARACTERS = re.compile(r"[0-9A-Za-z_\s+\-*/^().,]*")
 
@@ -127,7 +158,7 @@ def _refuse(what: str, node: ast.AST | None = None) -> ValueError:
 
 
 def parse(text: str) -> sympy.Expr:
-    """Read a maths expression into SymPy, safely.
+    """Read a maths expression into SymPy, safely and within size limits.
 
     Accepted: numbers (``2``, ``0.5``, ``1e-3``; decimals become exact fractions), variables
     (letters, digits and ``_``, up to 32 characters, not starting with ``_``), ``+ − * /``,
@@ -146,9 +177,21 @@ def parse(text: str) -> sympy.Expr:
     ------
     ValueError
         For anything else — attribute access, subscripts, unknown functions, strings, lambdas,
-        comprehensions, statements — and for input over the limits: more than 1000 characters,
-        nesting deeper than 50, numbers of more than 30 digits, powers beyond 1000 or results of
-        more than 1000 digits. Every refusal is quick; nothing in the text is executed.
+        comprehensions, statements — and for input over the limits, which bound both the text
+        and what it builds:
+
+        - the text: at most 1000 characters (:data:`MAX_LENGTH`), 500 parts, parentheses
+          nested 50 deep, number literals of 30 digits;
+        - numeric exponents of at most ±1000 (:data:`MAX_EXPONENT`);
+        - every number the expression builds — each literal, and each result of arithmetic
+          on numbers, such as ``(10**29)**1000`` — at most 10^300 in numerator and
+          denominator (:data:`MAX_RESULT_DIGITS`, 300 digits, about the range of a float).
+          Powers are checked from their base and exponent *before* SymPy computes them;
+        - a total degree of at most 1000 (:data:`MAX_DEGREE`): products add degrees, powers
+          multiply them, and a function of the variables (``sin(x)``, ``x^y``) counts as one
+          variable, so ``x^1000`` is accepted and ``(x^1000)^1000`` or ``x^600*y^600`` are not.
+
+        Every refusal is quick; nothing in the text is executed.
     TypeError
         If ``text`` is not a string.
 
@@ -160,6 +203,12 @@ def parse(text: str) -> sympy.Expr:
     >>> symbolic.parse("__import__('os')")
     Traceback (most recent call last):
     ValueError: text: character "'" at position 12 not allowed
+    >>> try:
+    ...     symbolic.parse("(x^1000)^1000")
+    ... except ValueError as error:
+    ...     print(error)
+    text: an expression of total degree 1,000,000 (the limit is 1000)
+    not allowed (at column 1)
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
@@ -215,34 +264,49 @@ def _syntax_tree(text: str) -> ast.Expression:
 
 
 class _Builder:
-    """Turns an accepted syntax tree into SymPy, refusing everything else."""
+    """Turns an accepted syntax tree into SymPy, refusing everything else.
+
+    Alongside each SymPy object it keeps the total degree of what the text built so far
+    (:meth:`_build` returns both), and it checks the size of every number before SymPy
+    is asked to build it: a power is refused from its base and exponent alone, so that
+    ``(10**29)**1000`` never becomes a 29 000-digit integer, and sums and products, cheap to
+    build, are checked as soon as they are built.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.nodes = 0
 
-    def build(self, node: ast.AST, depth: int = 0) -> sympy.Expr:
+    def build(self, node: ast.AST) -> sympy.Expr:
+        expr, _ = self._build(node, 0)
+        return expr
+
+    def _build(self, node: ast.AST, depth: int) -> tuple[sympy.Expr, float]:
+        """The SymPy object for ``node`` and its total degree."""
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise ValueError(f"text: the expression has more than {MAX_NODES} parts")
         if depth > MAX_TREE_DEPTH:
             raise ValueError(f"text: the expression is nested deeper than {MAX_TREE_DEPTH}")
         if isinstance(node, ast.Constant):
-            return self._number(node)
+            return _checked(self._number(node), node), 0.0
         if isinstance(node, ast.Name):
             return self._name(node)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-            operand = self.build(node.operand, depth + 1)
-            return -operand if isinstance(node.op, ast.USub) else operand
+            operand, degree = self._build(node.operand, depth + 1)
+            return (-operand if isinstance(node.op, ast.USub) else operand), degree
         if isinstance(node, ast.BinOp):
-            left = self.build(node.left, depth + 1)
-            right = self.build(node.right, depth + 1)
+            left, d_left = self._build(node.left, depth + 1)
+            right, d_right = self._build(node.right, depth + 1)
             if isinstance(node.op, ast.Pow):
-                return self._power(left, right, node)
+                return self._power(left, right, d_left, node)
             operation = _BINARY.get(type(node.op))
             if operation is None:
                 raise _refuse(f"the operator {type(node.op).__name__}", node)
-            return self._bounded(operation(left, right), node)
+            additive = isinstance(node.op, ast.Add | ast.Sub)
+            degree = max(d_left, d_right) if additive else d_left + d_right
+            _check_degree(degree, node)
+            return _checked(operation(left, right), node), degree
         if isinstance(node, ast.Call):
             return self._call(node, depth)
         for kind, description in _REFUSED.items():
@@ -265,17 +329,17 @@ class _Builder:
         fraction = Fraction(source)  # exact: 0.1 is 1/10, not the nearest binary double
         return sympy.Rational(fraction.numerator, fraction.denominator)
 
-    def _name(self, node: ast.Name) -> sympy.Expr:
+    def _name(self, node: ast.Name) -> tuple[sympy.Expr, float]:
         name = node.id
         if name in CONSTANTS:
-            return CONSTANTS[name]
+            return CONSTANTS[name], 0.0
         if name in FUNCTIONS:
             raise _refuse(f"the function name {name!r} without an argument", node)
         if name.startswith("_") or len(name) > 32 or not name.isascii():
             raise _refuse(f"the name {name!r} (letters, digits and _ only, up to 32)", node)
-        return sympy.Symbol(name)
+        return sympy.Symbol(name), 1.0
 
-    def _call(self, node: ast.Call, depth: int) -> sympy.Expr:
+    def _call(self, node: ast.Call, depth: int) -> tuple[sympy.Expr, float]:
         if not isinstance(node.func, ast.Name):
             raise _refuse("calling anything but a named function", node)
         name = node.func.id
@@ -288,30 +352,124 @@ class _Builder:
         if len(node.args) not in counts:
             wanted = " or ".join(map(str, counts))
             raise ValueError(f"text: {name} takes {wanted} argument(s), got {len(node.args)}")
-        args = [self.build(arg, depth + 1) for arg in node.args]
-        return self._bounded(constructor(*args), node)
+        built = [self._build(arg, depth + 1) for arg in node.args]
+        args = [expr for expr, _ in built]
+        if name in ("sqrt", "cbrt"):  # powers in SymPy: a root of a number may factor it
+            _check_power_digits(args[0], sympy.Rational(1, 2 if name == "sqrt" else 3), node)
+        degree = 1.0 if any(d > 0 for _, d in built) else 0.0  # f(x) counts as one variable
+        return _checked(constructor(*args), node), degree
 
-    def _power(self, base: sympy.Expr, exponent: sympy.Expr, node: ast.AST) -> sympy.Expr:
-        if exponent.is_number:
-            if not exponent.is_real:
-                raise _refuse("a non-real exponent", node)
-            if abs(exponent) > MAX_EXPONENT:
-                raise _refuse(f"a power with exponent beyond ±{MAX_EXPONENT}", node)
-            if base.is_Number and base != 0:
-                digits = float(abs(exponent)) * math.log10(max(abs(float(base)), 1e-300))
-                if abs(digits) > MAX_RESULT_DIGITS:
-                    raise _refuse(f"a power of more than {MAX_RESULT_DIGITS} digits", node)
-        return self._bounded(sympy.Pow(base, exponent), node)
+    def _power(
+        self, base: sympy.Expr, exponent: sympy.Expr, base_degree: float, node: ast.AST
+    ) -> tuple[sympy.Expr, float]:
+        if not exponent.is_number:
+            return _checked(sympy.Pow(base, exponent), node), 1.0  # x^y counts as one variable
+        if not exponent.is_real:
+            raise _refuse("a non-real exponent", node)
+        size = abs(exponent) if exponent.is_Rational else _magnitude(exponent)
+        if size > MAX_EXPONENT:
+            raise _refuse(f"a power with exponent beyond ±{MAX_EXPONENT}", node)
+        degree = base_degree * float(size)
+        _check_degree(degree, node)
+        if exponent.is_Rational:
+            _check_power_digits(base, exponent, node)
+        return _checked(sympy.Pow(base, exponent), node), degree
 
-    @staticmethod
-    def _bounded(value: Any, node: ast.AST) -> sympy.Expr:
-        """Refuse numbers grown too large (a long chain of products, say)."""
-        if isinstance(value, sympy.Rational):
-            if max(abs(value.p), abs(value.q)).bit_length() > MAX_RESULT_DIGITS * 3.33:
-                raise _refuse(f"a number of more than {MAX_RESULT_DIGITS} digits", node)
-        if not isinstance(value, sympy.Expr):
-            raise _refuse("this construct", node)
-        return value
+
+def _magnitude(number: sympy.Expr) -> float:
+    """|number| as a float (inf if it cannot be had): for the size of an irrational exponent."""
+    try:
+        value = float(abs(number).evalf(15))
+    except (TypeError, ValueError, OverflowError):
+        return math.inf
+    return value if math.isfinite(value) else math.inf
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}" if value < 1e15 else f"{value:.3g}"
+
+
+def _check_degree(degree: float, node: ast.AST) -> None:
+    if degree > MAX_DEGREE:
+        raise _refuse(
+            f"an expression of total degree {_amount(degree)} (the limit is {MAX_DEGREE})", node
+        )
+
+
+def _power_digits(number: sympy.Rational, exponent: sympy.Rational) -> float:
+    """About how many digits SymPy's numbers have while it computes ``number ** exponent``.
+
+    An integer power raises numerator and denominator. For a root, SymPy raises the number to
+    the exponent's numerator (modulo the denominator) and factors the result, and a fraction's
+    denominator is first rewritten with the exponent's complement, (p/q)^(1/n) =
+    p^(1/n)·q^((n−1)/n)/q; so ``7^(998/999)`` works on 7^998 and ``(1/7)^(1/999)`` on 7^998.
+    """
+    a, b = int(exponent.p), int(exponent.q)
+    p, q = abs(int(number.p)), int(number.q)
+    if a < 0:
+        p, q, a = q, p, -a
+    log_p, log_q = math.log10(max(p, 1)), math.log10(max(q, 1))
+    if b == 1:
+        return max(log_p, log_q) * a
+    digits = log_p * (a % b + a // b)
+    if q > 1:
+        k = a // b + 1
+        digits += log_q * (k * b - a + k)
+    return digits
+
+
+def _raised_digits(base: sympy.Expr, exponent: sympy.Rational) -> float:
+    """About how many digits the numbers SymPy builds for ``base ** exponent`` have.
+
+    SymPy raises the rational factors of the base (2 in 2*x, 3 in sqrt(3) = 3**(1/2)) and
+    leaves sums and functions alone: (x + 1/3)**1000 builds no number.
+    """
+    total = 0.0
+    for factor in base.args if base.is_Mul else (base,):
+        if factor.is_Rational:
+            total += _power_digits(factor, exponent)
+        elif factor.is_Pow and factor.base.is_Rational and factor.exp.is_Rational:
+            total += _power_digits(factor.base, factor.exp * exponent)
+    return total
+
+
+def _check_power_digits(base: sympy.Expr, exponent: sympy.Rational, node: ast.AST) -> None:
+    digits = _raised_digits(base, exponent)
+    if digits > MAX_RESULT_DIGITS + 1e-9:
+        raise _refuse(
+            f"a power that makes a number of about {_amount(digits)} digits (the limit is "
+            f"{MAX_RESULT_DIGITS})",
+            node,
+        )
+
+
+def _fresh_numbers(value: sympy.Expr) -> Iterable[sympy.Rational]:
+    """The numbers SymPy may have just made in ``value``: the number itself, or its
+    coefficient, or a sum's constant term and coefficients (sums and products are flat)."""
+    if value.is_Rational:
+        yield value
+    elif value.is_Mul:
+        yield from (a for a in value.args if a.is_Rational)
+    elif value.is_Add or value.is_Pow:
+        for term in value.args:
+            if term.is_Rational:
+                yield term
+            elif term.is_Mul:
+                yield from (a for a in term.args if a.is_Rational)
+
+
+_LIMIT = 10**MAX_RESULT_DIGITS
+
+
+def _checked(value: Any, node: ast.AST) -> sympy.Expr:
+    """Refuse what is not an expression, and numbers grown too large (a long chain of products,
+    say: cheap to build, but too large to print or to take a root of)."""
+    if not isinstance(value, sympy.Expr):
+        raise _refuse("this construct", node)
+    for number in _fresh_numbers(value):
+        if max(abs(int(number.p)), int(number.q)) > _LIMIT:
+            raise _refuse(f"a number of more than {MAX_RESULT_DIGITS} digits", node)
+    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -325,7 +483,10 @@ def _expression(expr: Any, name: str = "expr") -> sympy.Expr:
     if isinstance(expr, sympy.Expr):
         return expr
     if isinstance(expr, int | float) and not isinstance(expr, bool):
-        return sympy.Rational(Fraction(expr).numerator, Fraction(expr).denominator)
+        fraction = Fraction(finite_float(expr, name) if isinstance(expr, float) else expr)
+        if max(abs(fraction.numerator), fraction.denominator) > _LIMIT:
+            raise ValueError(f"{name}: a number of more than {MAX_RESULT_DIGITS} digits")
+        return sympy.Rational(fraction.numerator, fraction.denominator)
     raise TypeError(f"{name} must be a string or a SymPy expression, got {type(expr).__name__}")
 
 
@@ -352,7 +513,11 @@ def _symbols(variables: Any, name: str = "variables") -> list[sympy.Symbol]:
         variables = [variables]
     if not isinstance(variables, Iterable):
         raise TypeError(f"{name} must be a list of names, got {type(variables).__name__}")
-    out = [_symbol(v, name) for v in variables]
+    items = list(itertools.islice(variables, MAX_VARIABLES + 1))
+    if len(items) > MAX_VARIABLES:
+        raise ValueError(f"{name}: more than {MAX_VARIABLES} variables; the limit is "
+                         f"{MAX_VARIABLES}")  # fmt: skip
+    out = [_symbol(v, name) for v in items]
     if not out:
         raise ValueError(f"{name} must name at least one variable")
     if len(set(out)) != len(out):
@@ -360,7 +525,46 @@ def _symbols(variables: Any, name: str = "variables") -> list[sympy.Symbol]:
     return out
 
 
-def diff(expr: str | sympy.Expr, *variables: str | sympy.Symbol) -> sympy.Expr:
+def _shape(expr: sympy.Basic, cap: int = 64) -> tuple[int, int] | None:
+    """The number of nodes of ``expr``'s tree and its depth, or None beyond ``cap`` nodes."""
+    stack = [(expr, 1)]
+    nodes = depth = 0
+    while stack:
+        node, level = stack.pop()
+        nodes += 1
+        if nodes > cap:
+            return None
+        depth = max(depth, level)
+        stack.extend((arg, level + 1) for arg in node.args)
+    return nodes, depth
+
+
+def _cheap(exprs: Iterable[sympy.Basic], derivatives: int, entries: int = 1) -> bool:
+    """Whether differentiating is surely quick enough to run in this process.
+
+    The estimate, nodes × (depth + 1)^derivatives summed over the expressions and multiplied
+    by the number of entries, follows how derivatives grow: the chain rule copies the inside
+    once per level of nesting (tan(tan(tan(x))) grows fast), the product rule once per factor.
+    Only small input passes (:data:`CHEAP_WORK`); the rest goes to a worker process, where the
+    time limit holds.
+    """
+    total = 0
+    for expr in exprs:
+        shape = _shape(expr)
+        if shape is None:
+            return False
+        nodes, depth = shape
+        total += nodes * (depth + 1) ** min(derivatives, 8)
+        if derivatives > 8 or total * entries > CHEAP_WORK:
+            return False
+    return True
+
+
+def diff(
+    expr: str | sympy.Expr,
+    *variables: str | sympy.Symbol,
+    time_limit: float | None = None,
+) -> sympy.Expr:
     """Differentiate exactly; several variables differentiate in turn (∂²f/∂x∂y, …).
 
     Parameters
@@ -368,11 +572,19 @@ def diff(expr: str | sympy.Expr, *variables: str | sympy.Symbol) -> sympy.Expr:
     expr : str or sympy.Expr
         Text is read by :func:`parse`.
     *variables : str or sympy.Symbol
-        With none, the expression's only variable (an error if it has several).
+        With none, the expression's only variable (an error if it has several). At most
+        :data:`MAX_DIFFERENTIATIONS` (100).
+    time_limit : float, optional
+        Seconds the work may take (default: see :func:`time_limit`).
 
     Returns
     -------
     sympy.Expr
+
+    Raises
+    ------
+    TooCostly
+        If the work takes longer than the time limit (a ``ValueError``).
 
     Examples
     --------
@@ -383,24 +595,49 @@ def diff(expr: str | sympy.Expr, *variables: str | sympy.Symbol) -> sympy.Expr:
     6*x*y**2
     """
     f = _expression(expr)
+    if len(variables) > MAX_DIFFERENTIATIONS:
+        raise ValueError(f"variables: {len(variables)} differentiations; the limit is "
+                         f"{MAX_DIFFERENTIATIONS}")  # fmt: skip
     if not variables:
         free = sorted(f.free_symbols, key=str)
         if len(free) > 1:
             names = ", ".join(map(str, free))
             raise ValueError(f"variables: the expression has several ({names}); name one")
-        return sympy.Integer(0) if not free else sympy.diff(f, free[0])
-    return sympy.diff(f, *[_symbol(v, "variables") for v in variables])
+        if not free:
+            return sympy.Integer(0)
+        xs = free
+    else:
+        xs = [_symbol(v, "variables") for v in variables]
+    return _budget.run(sympy.diff, f, *xs, time_limit=time_limit, cheap=_cheap([f], len(xs)))
 
 
-def jacobian(exprs: str | Sequence[str | sympy.Expr], variables: Any) -> sympy.Matrix:
+def _jacobian(functions: list[sympy.Expr], xs: list[sympy.Symbol]) -> sympy.Matrix:
+    return sympy.Matrix([[sympy.diff(f, x) for x in xs] for f in functions])
+
+
+def _hessian(f: sympy.Expr, xs: list[sympy.Symbol]) -> sympy.Matrix:
+    first = [sympy.diff(f, a) for a in xs]
+    return sympy.Matrix([[sympy.diff(g, b) for b in xs] for g in first])
+
+
+def jacobian(
+    exprs: str | Sequence[str | sympy.Expr],
+    variables: Any,
+    *,
+    time_limit: float | None = None,
+) -> sympy.Matrix:
     """The Jacobian matrix J[i, j] = ∂fᵢ/∂xⱼ of a list of expressions.
 
     Parameters
     ----------
     exprs : str or sequence of (str or sympy.Expr)
-        A comma-separated string (``"u*v, u+v"``) or a list.
+        A comma-separated string (``"u*v, u+v"``) or a list; at most :data:`MAX_VARIABLES`
+        (100) of them.
     variables : str or sequence
-        ``"u,v"`` or ``["u", "v"]`` or Symbols: the columns' order.
+        ``"u,v"`` or ``["u", "v"]`` or Symbols: the columns' order; at most
+        :data:`MAX_VARIABLES` (100).
+    time_limit : float, optional
+        Seconds the work may take (default: see :func:`time_limit`).
 
     Returns
     -------
@@ -417,17 +654,36 @@ def jacobian(exprs: str | Sequence[str | sympy.Expr], variables: Any) -> sympy.M
     if isinstance(exprs, str):
         functions = parse_many(exprs)
     elif isinstance(exprs, Sequence):
+        if len(exprs) > MAX_VARIABLES:
+            raise ValueError(f"exprs: {len(exprs)} expressions; the limit is {MAX_VARIABLES}")
         functions = [_expression(e, "exprs") for e in exprs]
     else:
         raise TypeError(f"exprs must be a string or a list of expressions, got {type(exprs)}")
     if not functions:
         raise ValueError("exprs must hold at least one expression")
+    if len(functions) > MAX_VARIABLES:
+        raise ValueError(f"exprs: {len(functions)} expressions; the limit is {MAX_VARIABLES}")
     xs = _symbols(variables)
-    return sympy.Matrix([[sympy.diff(f, x) for x in xs] for f in functions])
+    return _budget.run(_jacobian, functions, xs, time_limit=time_limit,
+                       cheap=_cheap(functions, 1, len(xs)))  # fmt: skip
 
 
-def hessian(expr: str | sympy.Expr, variables: Any) -> sympy.Matrix:
+def hessian(
+    expr: str | sympy.Expr, variables: Any, *, time_limit: float | None = None
+) -> sympy.Matrix:
     """The Hessian matrix H[i, j] = ∂²f/∂xᵢ∂xⱼ.
+
+    Parameters
+    ----------
+    expr : str or sympy.Expr
+    variables : str or sequence
+        ``"x,y"`` or ``["x", "y"]`` or Symbols; at most :data:`MAX_VARIABLES` (100).
+    time_limit : float, optional
+        Seconds the work may take (default: see :func:`time_limit`).
+
+    Returns
+    -------
+    sympy.Matrix, shape (len(variables), len(variables))
 
     Examples
     --------
@@ -439,13 +695,25 @@ def hessian(expr: str | sympy.Expr, variables: Any) -> sympy.Matrix:
     """
     f = _expression(expr)
     xs = _symbols(variables)
-    return sympy.Matrix([[sympy.diff(f, a, b) for b in xs] for a in xs])
+    return _budget.run(_hessian, f, xs, time_limit=time_limit,
+                       cheap=_cheap([f], 2, len(xs) ** 2))  # fmt: skip
+
+
+def _total_derivative(
+    f: sympy.Expr, ts: sympy.Symbol, substitutions: dict[sympy.Symbol, sympy.Expr]
+) -> sympy.Expr:
+    total = sympy.diff(f, ts).subs(substitutions)
+    for x, x_of_t in substitutions.items():
+        total += sympy.diff(f, x).subs(substitutions) * sympy.diff(x_of_t, ts)
+    return total
 
 
 def total_derivative(
     expr: str | sympy.Expr,
     t: str | sympy.Symbol,
     mapping: Mapping[Any, Any],
+    *,
+    time_limit: float | None = None,
 ) -> sympy.Expr:
     """df/dt when f's variables depend on t: Σᵢ ∂f/∂xᵢ · dxᵢ/dt + ∂f/∂t.
 
@@ -458,7 +726,10 @@ def total_derivative(
     t : str or sympy.Symbol
         The variable to differentiate with respect to.
     mapping : mapping
-        ``{x: x_of_t, ...}``; keys are names or Symbols, values are expressions in t.
+        ``{x: x_of_t, ...}``; keys are names or Symbols, values are expressions in t; at most
+        :data:`MAX_VARIABLES` (100) of them.
+    time_limit : float, optional
+        Seconds the work may take (default: see :func:`time_limit`).
 
     Returns
     -------
@@ -475,13 +746,222 @@ def total_derivative(
     ts = _symbol(t, "t")
     if not isinstance(mapping, Mapping) or not mapping:
         raise ValueError("mapping must be a non-empty mapping {x: x_of_t, ...}")
+    if len(mapping) > MAX_VARIABLES:
+        raise ValueError(f"mapping: {len(mapping)} variables; the limit is {MAX_VARIABLES}")
     substitutions = {_symbol(k, "mapping"): _expression(v, "mapping") for k, v in mapping.items()}
     if ts in substitutions:
         raise ValueError("mapping must not give t in terms of itself")
-    total = sympy.diff(f, ts).subs(substitutions)
-    for x, x_of_t in substitutions.items():
-        total += sympy.diff(f, x).subs(substitutions) * sympy.diff(x_of_t, ts)
-    return total
+    cheap = _cheap([f, *substitutions.values()], 1, len(substitutions) + 1)
+    return _budget.run(_total_derivative, f, ts, substitutions, time_limit=time_limit,
+                       cheap=cheap)  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# evaluate: an expression at a point, exactly and as a float, with sizes bounded
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """An expression (or a matrix of them) at a point (made by :func:`evaluate`).
+
+    Attributes
+    ----------
+    exact : sympy.Expr or sympy.Matrix
+        The exact value (simplified, if asked).
+    value : float or ndarray
+        The same as floats, each checked to be real and finite.
+    where : str
+        The point as text: ``"x = 1, y = pi/2"``.
+    """
+
+    exact: Any
+    value: Any
+    where: str
+
+
+def _point(point: Any, needed: set[sympy.Symbol]) -> dict[sympy.Symbol, sympy.Expr]:
+    """The point's values as exact real numbers, one for each variable in ``needed``."""
+    if not isinstance(point, Mapping):
+        raise TypeError(f"point must be a mapping {{name: value}}, got {type(point).__name__}")
+    if len(point) > MAX_VARIABLES:
+        raise ValueError(f"point: {len(point)} values; the limit is {MAX_VARIABLES}")
+    values: dict[sympy.Symbol, sympy.Expr] = {}
+    for key, raw in point.items():
+        symbol = _symbol(key, "point")
+        value = _expression(raw, f"point: {symbol}")
+        if value.free_symbols or not value.is_number or value.is_real is not True:
+            raise ValueError(f"point: {symbol} = {raw!r} is not a real number")
+        values[symbol] = value
+    missing = sorted(str(s) for s in needed if s not in values)
+    if missing:
+        raise ValueError(f"point: give a value for {', '.join(missing)}")
+    return values
+
+
+def substitute(expr: Any, values: Mapping[sympy.Symbol, sympy.Expr], where: str = "") -> Any:
+    """``expr`` with numbers put for its symbols, refusing numbers of more than 1000 digits.
+
+    Like SymPy's ``xreplace``, the tree is rebuilt from the leaves, and each power is checked
+    from its base and exponent before SymPy computes it: ``x**y`` at y = 10**29 is refused at
+    once instead of filling the memory. This is the substitution :func:`evaluate` and
+    :func:`mvcalc.taylor` use; it does no other work, so it needs no time limit.
+
+    Parameters
+    ----------
+    expr : sympy.Expr or sympy.Matrix
+    values : mapping
+        ``{Symbol: number}``.
+    where : str, optional
+        The point as text, for messages.
+
+    Returns
+    -------
+    sympy.Expr or sympy.Matrix
+
+    Raises
+    ------
+    ValueError
+        If a number built would have more than :data:`MAX_VALUE_DIGITS` (1000) digits.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from mvcalc import symbolic
+    >>> x, y = sympy.symbols("x y")
+    >>> symbolic.substitute(x**y + 1, {x: sympy.Integer(2), y: sympy.Integer(10)})
+    1025
+    >>> try:
+    ...     symbolic.substitute(x**y, {x: 2, y: sympy.Integer(10**29)}, "y = 10**29")
+    ... except ValueError as error:
+    ...     print(error)
+    the expression cannot be evaluated at y = 10**29: a power there makes a number
+    of about 3.01e+28 digits (the limit is 1000)
+    """
+    values = {_symbol(k, "values"): _expression(v, "values") for k, v in values.items()}
+    memo: dict[sympy.Basic, sympy.Basic] = {}
+    at = f" at {where}" if where else ""
+
+    def walk(node: sympy.Basic) -> sympy.Basic:
+        if node in memo:
+            return memo[node]
+        if node.is_Symbol:
+            new = values.get(node, node)
+        elif not node.args:
+            new = node
+        else:
+            args = [walk(a) for a in node.args]
+            if all(a is b for a, b in zip(args, node.args, strict=True)):
+                new = node
+            else:
+                if node.is_Pow and args[1].is_Rational:
+                    digits = _raised_digits(args[0], args[1])
+                    if digits > MAX_VALUE_DIGITS:
+                        raise ValueError(
+                            f"the expression cannot be evaluated{at}: a power there makes a "
+                            f"number of about {_amount(digits)} digits (the limit is "
+                            f"{MAX_VALUE_DIGITS})"
+                        )
+                new = node.func(*args)
+                for number in _fresh_numbers(new) if isinstance(new, sympy.Expr) else ():
+                    if max(abs(int(number.p)), int(number.q)) > _VALUE_LIMIT:
+                        raise ValueError(
+                            f"the expression cannot be evaluated{at}: it makes a number of "
+                            f"more than {MAX_VALUE_DIGITS} digits"
+                        )
+        memo[node] = new
+        return new
+
+    if isinstance(expr, sympy.MatrixBase):
+        return sympy.Matrix(expr.shape[0], expr.shape[1], [walk(e) for e in expr])
+    return walk(expr)
+
+
+_VALUE_LIMIT = 10**MAX_VALUE_DIGITS
+
+
+def _evaluate(
+    expr: Any, values: dict[sympy.Symbol, sympy.Expr], simplify: bool, name: str, where: str
+) -> Evaluation:
+    from mvcalc._numeric import real_float
+
+    exact = substitute(expr, values, where)
+    if isinstance(exact, sympy.MatrixBase):
+        if simplify:
+            exact = exact.applyfunc(sympy.simplify)
+        rows, cols = exact.shape
+        value: Any = np.array(
+            [[real_float(exact[i, j], f"{name}[{i}, {j}]", where) for j in range(cols)]
+             for i in range(rows)]
+        )  # fmt: skip
+    else:
+        if simplify:
+            exact = sympy.simplify(exact)
+        value = real_float(exact, name, where)
+    return Evaluation(exact=exact, value=value, where=where)
+
+
+def evaluate(
+    expr: Any,
+    point: Mapping[Any, Any],
+    *,
+    simplify: bool = True,
+    name: str = "f",
+    time_limit: float | None = None,
+) -> Evaluation:
+    """An expression at a point: its exact value and its value as a float, both checked.
+
+    Parameters
+    ----------
+    expr : str, sympy.Expr or sympy.Matrix
+    point : mapping
+        ``{"x": 1, "y": "pi/2"}``: a value for every variable of ``expr``. Values are numbers,
+        SymPy numbers or maths text (read by :func:`parse`), and must be real.
+    simplify : bool, optional
+        Simplify the exact value (SymPy's ``simplify``).
+    name : str, optional
+        What to call the expression in messages (``"df/dx"``).
+    time_limit : float, optional
+        Seconds the work may take (default: see :func:`time_limit`).
+
+    Returns
+    -------
+    Evaluation
+        ``.exact``, ``.value`` (float, or an array for a matrix) and ``.where``.
+
+    Raises
+    ------
+    ValueError
+        If a value is missing or not a real number; if the expression is undefined there
+        ("f is undefined at x = 0"), not real ("f is not real at x = -1") or beyond the range
+        of a float ("f overflows at x = 1000"); if a number the evaluation builds would have
+        more than :data:`MAX_VALUE_DIGITS` (1000) digits — ``x**y`` at y = 10**29 is refused
+        before it is computed.
+    TooCostly
+        If the work takes longer than the time limit.
+
+    Examples
+    --------
+    >>> from mvcalc import symbolic
+    >>> r = symbolic.evaluate("x**2*sin(y)", {"x": 3, "y": "pi/6"})
+    >>> r.exact, r.value, r.where
+    (9/2, 4.5, 'x = 3, y = pi/6')
+    >>> symbolic.evaluate("1/x", {"x": 0})
+    Traceback (most recent call last):
+    ValueError: f is undefined at x = 0
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    from mvcalc._numeric import shown
+
+    target: Any = expr if isinstance(expr, sympy.MatrixBase) else _expression(expr)
+    values = _point(point, set(target.free_symbols))
+    where = ", ".join(f"{k} = {shown(v)}" for k, v in values.items())
+    entries = list(target) if isinstance(target, sympy.MatrixBase) else [target]
+    small = all(v.is_Rational and max(abs(int(v.p)), int(v.q)) < 10**6 for v in values.values())
+    cheap = not simplify and small and _cheap(entries, 0)
+    return _budget.run(_evaluate, target, values, bool(simplify), name, where,
+                       time_limit=time_limit, cheap=cheap)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -561,7 +1041,12 @@ _FUNCTION_RULES = {
 }  # fmt: skip
 
 
-def explain(expr: str | sympy.Expr, variable: str | sympy.Symbol | None = None) -> Derivation:
+def explain(
+    expr: str | sympy.Expr,
+    variable: str | sympy.Symbol | None = None,
+    *,
+    time_limit: float | None = None,
+) -> Derivation:
     """Differentiate step by step, naming the rule used at each step.
 
     Parameters
@@ -569,6 +1054,8 @@ def explain(expr: str | sympy.Expr, variable: str | sympy.Symbol | None = None) 
     expr : str or sympy.Expr
     variable : str or sympy.Symbol, optional
         Default: the expression's only variable.
+    time_limit : float, optional
+        Seconds the work may take (default: see :func:`time_limit`).
 
     Returns
     -------
@@ -599,6 +1086,10 @@ def explain(expr: str | sympy.Expr, variable: str | sympy.Symbol | None = None) 
         x = free[0] if free else sympy.Symbol("x")
     else:
         x = _symbol(variable)
+    return _budget.run(_explain, f, x, time_limit=time_limit, cheap=_cheap([f], 1))
+
+
+def _explain(f: sympy.Expr, x: sympy.Symbol) -> Derivation:
     steps: list[Step] = []
     result = _derive(f, x, steps, 0)
     return Derivation(expression=f, variable=x, steps=steps, result=result)

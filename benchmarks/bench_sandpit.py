@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-import mvcalc.lab
+import mvcalc.sandpit
 
 
 class Browser:
@@ -69,7 +69,7 @@ def main() -> int:
             return 1
         browser = Browser(int(match.group(1)))
         rng = np.random.default_rng(0)
-        (x0, x1), (y0, y1) = mvcalc.datasets.SANDPIT_BOUNDS
+        (x0, x1), (y0, y1) = mvcalc.sandpit.BOUNDS
         points = rng.uniform([x0, y0], [x1, y1], size=(n, 2)).tolist()
 
         def probe(k: int) -> object:
@@ -80,7 +80,7 @@ def main() -> int:
         rows: list[tuple[str, np.ndarray]] = [
             ("GET /api/config (floor)", latencies(n, lambda k: browser.call("GET", "/api/config")))
         ]
-        for scenario in mvcalc.lab.SCENARIOS:
+        for scenario in mvcalc.sandpit.SCENARIOS:
             for mode in ("depth", "jacobian"):
                 browser.call("POST", "/api/new", {"scenario": scenario, "seed": 1, "mode": mode})
                 rows.append((f"probe: {scenario}, {mode}", latencies(n, probe)))

@@ -53,3 +53,53 @@ def test_heart_curve_rejects_bad_n(n, error):
 def test_heart_curve_refuses_a_size_beyond_memory():
     with pytest.raises(ValueError, match="points of the heart curve would need"):
         mc.datasets.heart_curve(1_000_000_000)
+
+
+# The course's histogram of adult heights, as its assignment tabulates it: relative frequencies of
+# the bins of width 2.5 cm whose left edges run 160, 162.5, ..., 200 cm (typed in from the course).
+COURSE_LEFT_EDGES = [160 + 2.5 * k for k in range(17)]
+COURSE_FREQUENCIES = [0.031, 0.013, 0.023, 0.064, 0.065, 0.126, 0.132, 0.127, 0.113, 0.091,
+                      0.105, 0.050, 0.018, 0.018, 0.018, 0.001, 0.0]  # fmt: skip
+
+
+def test_heights_is_a_regular_grid_of_bin_centres_from_50_to_300_cm():
+    x, density = mc.datasets.heights()
+    assert x.shape == density.shape == (100,)
+    assert x.dtype == density.dtype == np.float64
+    np.testing.assert_allclose(np.diff(x), 2.5, rtol=0, atol=1e-12)  # evenly spaced
+    assert x[0] == 50 + 1.25 and x[-1] == 300 - 1.25  # centres of [50, 52.5) … [297.5, 300)
+
+
+def test_heights_density_integrates_to_one_and_is_the_course_s_histogram():
+    x, density = mc.datasets.heights()
+    assert np.all(density >= 0)
+    assert math.fsum(density * 2.5) == pytest.approx(1.0, abs=1e-14)  # unit area
+    total = math.fsum(COURSE_FREQUENCIES)
+    for left, frequency in zip(COURSE_LEFT_EDGES, COURSE_FREQUENCIES, strict=True):
+        (k,) = np.flatnonzero(np.isclose(x, left + 1.25))
+        assert density[k] == pytest.approx(frequency / (total * 2.5), rel=1e-14)
+    inside = (x > 160) & (x < 200)
+    assert np.all(density[~inside] == 0)  # the zero padding of the course's wide grid
+
+
+def test_heights_mean_and_spread_are_the_course_s():
+    # the course fits a Gaussian to these data and finds μ ≈ 178.5 cm, σ ≈ 7.5 cm; the
+    # histogram's own moments (midpoint rule) agree, and so does SciPy's least-squares fit
+    from scipy.optimize import curve_fit
+    from scipy.stats import norm
+
+    x, density = mc.datasets.heights()
+    mean = math.fsum(x * density * 2.5)
+    sd = math.sqrt(math.fsum((x - mean) ** 2 * density * 2.5))
+    assert mean == pytest.approx(178.5, abs=0.1)
+    assert sd == pytest.approx(7.5, abs=0.1)
+    (mu, sigma), _ = curve_fit(lambda t, m, s: norm.pdf(t, m, s), x, density, p0=[170, 10])
+    assert mu == pytest.approx(178.5, abs=0.1) and sigma == pytest.approx(7.5, abs=0.1)
+
+
+def test_heights_returns_fresh_arrays():
+    x, density = mc.datasets.heights()
+    x[:] = 0
+    density[:] = 0
+    x2, density2 = mc.datasets.heights()
+    assert x2[0] == 51.25 and math.fsum(density2 * 2.5) == pytest.approx(1.0)

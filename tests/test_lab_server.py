@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
+from mvcalc._isolation import warm_up
 from mvcalc.cli import main
 from mvcalc.lab import Sandpit, load_strategy
-from mvcalc.lab._isolation import warm_up
 from mvcalc.lab.server import (
     MAX_SEED,
     STATIC,

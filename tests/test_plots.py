@@ -258,3 +258,61 @@ def test_sandpit_figure_shows_the_floor_probes_arrows_and_walks():
         mc.plots.sandpit(workers, [1])
     with pytest.raises(ValueError, match="resolution"):
         mc.plots.sandpit(workers, resolution=1)
+
+
+def test_every_figure_is_reexported_from_its_topic_module():
+    from mvcalc.plots import calculus, nn, optimize, regression, sandpit_game, series
+
+    topics = {
+        calculus: ["step_size_error"],
+        nn: ["training_curves"],
+        regression: ["chi2_contours", "histogram_fit", "linear_fit", "model_fit"],
+        series: ["taylor_2d", "taylor_approximations"],
+        optimize: ["descent_paths", "lagrange_points", "newton_tangents"],
+        sandpit_game: ["sandpit"],
+    }
+    names = [name for listed in topics.values() for name in listed]
+    assert sorted(names) == sorted(n for n in mc.plots.__all__ if n.islower())
+    for module, listed in topics.items():
+        assert sorted(module.__all__) == sorted(listed)
+        for name in listed:
+            assert getattr(mc.plots, name) is getattr(module, name)
+            assert callable(getattr(mc.plots, name))  # not hidden by a submodule of that name
+
+
+@pytest.mark.parametrize(("bad", "error"), [(1, ValueError), (10**6, ValueError),
+                                            (True, TypeError), (30.0, TypeError)])  # fmt: skip
+def test_figures_on_a_grid_reject_a_bad_resolution(bad, error):
+    f = "x**2 + y**2"
+    r = mc.minimize(f, [1.0, 1.0])
+    x, y = mc.datasets.heights()
+    calls = [
+        lambda: mc.plots.chi2_contours(mc.gaussian, x, y, [[170.0, 7.0]], resolution=bad),
+        lambda: mc.plots.taylor_2d("x*y", [0.0, 0.0], resolution=bad),
+        lambda: mc.plots.descent_paths(f, {"hybrid": r}, resolution=bad),
+        lambda: mc.plots.lagrange_points(f, "x + y - 1", [], resolution=bad),
+        lambda: mc.plots.sandpit(mc.sandpit.Sandpit("bowl", 1), resolution=bad),
+    ]
+    for call in calls:
+        with pytest.raises(error, match="resolution must be an integer from 2 to 2000"):
+            call()
+
+
+def test_taylor_2d_refuses_a_function_undefined_everywhere_in_bounds():
+    with pytest.raises(ValueError, match="f must be finite somewhere"):
+        mc.plots.taylor_2d("log(x) + y", [0.5, 0.5], bounds=((-2, -1), (-2, -1)), resolution=5)
+
+
+def test_chi2_contours_grid_matches_chi_squared_point_by_point():
+    x, y = mc.datasets.heights()
+    fig = mc.plots.chi2_contours(mc.gaussian, x, y, [[170.0, 6.0], [180.0, 8.0]],
+                                 bounds=((170, 180), (6, 8)), resolution=3)  # fmt: skip
+    (filled,) = [c for c in fig.axes[0].collections if c.get_array() is not None][:1]
+    # the colour scale spans the χ² of the grid's corners and centre, computed here directly
+    corners = [
+        mc.chi_squared(mc.gaussian, [m, s], x, y) for m in (170, 175, 180) for s in (6, 7, 8)
+    ]
+    lo, hi = filled.norm.vmin, filled.norm.vmax
+    assert lo == pytest.approx(min(corners), rel=1e-12) and hi == pytest.approx(
+        max(corners), rel=1e-12
+    )

@@ -64,6 +64,22 @@ def test_gaussian_jacobian_matches_sympy_and_differences():
     np.testing.assert_allclose(J, central_jacobian(mc.gaussian, x, [178.0, 7.0]), rtol=1e-6)
 
 
+def test_gaussian_is_differentiable_by_automatic_differentiation():
+    x = np.linspace(150, 200, 11)
+    p = np.array([178.0, 7.0])
+    J = mc.jacobian(lambda q: mc.gaussian(x, *q))(p)  # forward-mode duals through gaussian
+    np.testing.assert_allclose(J, gaussian_jacobian(x, *p), rtol=1e-13, atol=1e-18)
+    m, s, t = sp.symbols("m s t")
+    f = sp.exp(-((t - m) ** 2) / (2 * s**2)) / (s * sp.sqrt(2 * sp.pi))
+    d2 = float(sp.diff(f, s, 2).subs({t: 170.0, m: 178.0, s: 7.0}))
+    assert mc.hessian(lambda q: mc.gaussian(170.0, *q))(p)[1, 1] == pytest.approx(d2, rel=1e-12)
+    assert mc.derivative(lambda v: mc.gaussian(v, 0.0, 1.0), 1.0) == pytest.approx(
+        -math.exp(-0.5) / math.sqrt(2 * math.pi), rel=1e-10
+    )
+    with pytest.raises(ValueError, match="sigma must be non-zero"):  # checked under AD too
+        mc.jacobian(lambda q: mc.gaussian(x, q[0], 0 * q[1]))(p)
+
+
 def test_gaussian_rejects_bad_parameters():
     with pytest.raises(ValueError, match="sigma must be non-zero"):
         mc.gaussian([1.0], 0.0, 0.0)
@@ -451,7 +467,7 @@ def exact_line_fit(x, y):
     scale=st.floats(1e-3, 1e3),
 )
 def test_rounding_floor_bounds_the_cosines_at_exact_minimisers(seed, noise, scale):
-    from mvcalc.regression import _Problem, _rounding_floor
+    from mvcalc.regression.fit import _Problem, _rounding_floor
 
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(0, 10, 12))
@@ -535,21 +551,80 @@ def test_parameters_the_data_cannot_tell_apart_get_infinite_errors():
 def test_how_the_jacobian_was_found_is_reported():
     x = np.linspace(0, 4, 30)
     y = decay(x, 2.0, 0.5, 0.3) + 0.01 * np.sin(7 * x)
-    assert mc.fit(mc.gaussian, X_H, Y_H, [160, 8]).jacobian == "exact (known model)"
+    assert mc.fit(mc.gaussian, X_H, Y_H, [160, 8]).jacobian_method == "exact (known model)"
     given_jac = mc.fit(mc.gaussian, X_H, Y_H, [160, 8], jac=gaussian_jacobian)
-    assert given_jac.jacobian == "exact (jac given)"
+    assert given_jac.jacobian_method == "exact (jac given)"
     ad = mc.fit(decay, x, y, [1, 1, 0])
-    assert ad.jacobian == "automatic differentiation"
+    assert ad.jacobian_method == "automatic differentiation"
     exact = mc.fit(decay, x, y, [1, 1, 0], jac=decay_jacobian)
     np.testing.assert_allclose(ad.params, exact.params, rtol=1e-9)
     np.testing.assert_allclose(ad.covariance, exact.covariance, rtol=1e-9)
     for jac in ("forward", "central"):
         differences = mc.fit(decay, x, y, [1, 1, 0], jac=jac)
-        assert differences.jacobian.startswith(f"{jac} differences")
-        assert differences.jacobian.endswith("automatic differentiation for the covariance")
+        assert differences.jacobian_method.startswith(f"{jac} differences")
+        assert differences.jacobian_method.endswith("automatic differentiation for the covariance")
         assert differences.status == "converged"
         np.testing.assert_allclose(differences.params, exact.params, rtol=1e-7)
         np.testing.assert_allclose(differences.covariance, exact.covariance, rtol=1e-7)
+
+
+@pytest.mark.parametrize("sigma", [None, 1e-3 + 0.1 * Y_H])
+def test_a_wrapper_of_a_known_model_gets_automatic_differentiation_with_the_same_fit(sigma):
+    known = mc.fit(mc.gaussian, X_H, Y_H, [160, 8], sigma=sigma)
+    # a wrapper is not mc.gaussian itself (the look-up is by identity): AD, exact too
+    wrapped = mc.fit(lambda x, m, s: mc.gaussian(x, m, s), X_H, Y_H, [160, 8], sigma=sigma)
+    assert known.jacobian_method == "exact (known model)"
+    assert wrapped.jacobian_method == "automatic differentiation"
+    assert known.status == wrapped.status == "converged"
+    np.testing.assert_allclose(wrapped.params, known.params, rtol=1e-10)
+    np.testing.assert_allclose(wrapped.errors, known.errors, rtol=1e-10)
+    np.testing.assert_allclose(wrapped.chi2, known.chi2, rtol=1e-10)
+    scale = np.abs(known.jacobian).max()
+    np.testing.assert_allclose(wrapped.jacobian, known.jacobian, rtol=1e-10, atol=1e-12 * scale)
+    # and both agree with curve_fit, given the hand-written derivatives
+    absolute = sigma is not None
+    ref, cov = optimize.curve_fit(mc.gaussian, X_H, Y_H, p0=[160, 8], sigma=sigma,
+                                  absolute_sigma=absolute, jac=gaussian_jacobian)  # fmt: skip
+    np.testing.assert_allclose(wrapped.params, ref, rtol=1e-6)  # curve_fit stops on ftol
+    np.testing.assert_allclose(wrapped.errors, np.sqrt(np.diag(cov)), rtol=1e-5)
+    ref_chi2 = mc.chi_squared(mc.gaussian, ref, X_H, Y_H, sigma)
+    assert wrapped.chi2 <= ref_chi2 * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("sigma", [None, "given"])
+@pytest.mark.parametrize("jac", [None, "forward", "central", "hand"])
+def test_the_result_holds_the_unweighted_jacobian_the_covariance_came_from(jac, sigma):
+    a, b, c, t = sp.symbols("a b c t")
+    model = a * sp.exp(-b * t) + c
+    exact = sp.lambdify((t, a, b, c), [sp.diff(model, v) for v in (a, b, c)], "numpy")
+    x = np.linspace(0, 4, 30)
+    y = decay(x, 2.0, 0.5, 0.3) + 0.01 * np.sin(7 * x)
+    s = 0.01 * (1 + x) if sigma == "given" else None
+    result = mc.fit(decay, x, y, [1, 1, 0], sigma=s,
+                    jac=decay_jacobian if jac == "hand" else jac)  # fmt: skip
+    assert result.status == "converged"
+    J = result.jacobian
+    assert J.shape == (x.size, 3)
+    oracle = np.stack(np.broadcast_arrays(*exact(x, *result.params)), axis=1)
+    np.testing.assert_allclose(J, oracle, rtol=1e-12, atol=1e-14)  # ∂f/∂p, not divided by σ
+    w = np.ones_like(x) if s is None else 1 / s**2
+    cov = np.linalg.inv(J.T @ (w[:, None] * J))
+    if s is None:
+        cov *= result.chi2 / (x.size - 3)
+    np.testing.assert_allclose(result.covariance, cov, rtol=1e-9)
+
+
+def test_the_result_holds_the_central_difference_jacobian_when_ad_cannot_follow():
+    x = np.linspace(0, 4, 30)
+    y = decay(x, 2.0, 0.5, 0.3) + 0.01 * np.cos(5 * x)
+
+    def scalar_math(x, a, b, c):  # math.exp cannot carry dual numbers
+        return np.array([a * math.exp(-b * t) + c for t in x])
+
+    result = mc.fit(scalar_math, x, y, [1, 1, 0])
+    assert result.jacobian_method.endswith("central differences for the covariance")
+    np.testing.assert_allclose(result.jacobian, decay_jacobian(x, *result.params), rtol=1e-8,
+                               atol=1e-10)  # fmt: skip
 
 
 def test_models_automatic_differentiation_cannot_follow():
@@ -560,8 +635,10 @@ def test_models_automatic_differentiation_cannot_follow():
         return np.array([a * math.exp(-b * t) + c for t in x])
 
     fallback = mc.fit(scalar_math, x, y, [1, 1, 0])
-    assert fallback.jacobian.startswith("forward differences (automatic differentiation failed")
-    assert fallback.jacobian.endswith("central differences for the covariance")
+    assert fallback.jacobian_method.startswith(
+        "forward differences (automatic differentiation failed"
+    )
+    assert fallback.jacobian_method.endswith("central differences for the covariance")
     assert fallback.status == "converged"
     ref, cov = optimize.curve_fit(decay, x, y, p0=[1, 1, 0], jac=decay_jacobian)
     np.testing.assert_allclose(fallback.params, ref, rtol=1e-7)
@@ -575,7 +652,7 @@ def test_a_derivative_ad_gets_wrong_in_the_limit_is_taken_by_differences():
     x = np.linspace(0, 3, 20)
     y = 2.0 * x**1.5 + 0.01 * np.sin(5 * x)
     result = mc.fit(lambda x, a, b: a * x**b, x, y, [1.0, 1.0])
-    assert "forward differences where it was not finite" in result.jacobian
+    assert "forward differences where it was not finite" in result.jacobian_method
     assert result.status == "converged"
     with np.errstate(divide="ignore", invalid="ignore"):
         ref, _ = optimize.curve_fit(lambda x, a, b: a * x**b, x, y, p0=[1.0, 1.0])
@@ -583,7 +660,7 @@ def test_a_derivative_ad_gets_wrong_in_the_limit_is_taken_by_differences():
 
 
 def test_the_curvature_of_the_model_is_exact():
-    from mvcalc.regression import _Problem
+    from mvcalc.regression.fit import _Problem
 
     x = np.linspace(0.5, 3, 7)
     a, b, c = sp.symbols("a b c")

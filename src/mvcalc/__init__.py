@@ -26,7 +26,7 @@ from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
 from mvcalc.results import FitResult, GradientCheck, LinearFit, Result, TrainingHistory
 
 if TYPE_CHECKING:  # for type checkers; at run time these load on first use (__getattr__)
-    from mvcalc import lab, plots, series, symbolic
+    from mvcalc import lab, plots, sandpit, series, symbolic
     from mvcalc.series import TaylorSeries, taylor
 
 __version__ = "0.1.0"
@@ -35,6 +35,7 @@ __version__ = "0.1.0"
 _LAZY: dict[str, tuple[str, str | None]] = {
     "lab": ("mvcalc.lab", None),
     "plots": ("mvcalc.plots", None),
+    "sandpit": ("mvcalc.sandpit", None),
     "series": ("mvcalc.series", None),
     "symbolic": ("mvcalc.symbolic", None),
     "taylor": ("mvcalc.series", "taylor"),
@@ -86,6 +87,7 @@ __all__ = [
     "optimize",
     "plots",
     "regression",
+    "sandpit",
     "series",
     "symbolic",
     "taylor",

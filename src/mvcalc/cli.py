@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from mvcalc._budget import time_limit
+
 __all__ = ["main"]
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -531,11 +533,9 @@ def _run_diff(args: argparse.Namespace) -> int:
         print()
         print(symbolic.explain(expr, variable).text())
     if subs is not None:
-        where = ", ".join(f"{k} = {v}" for k, v in subs.items())
-        exact = sympy.simplify(result.subs(subs))
-        if exact.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not exact.is_finite:
-            raise UsageError(f"df/d{variable} is undefined at {where}")
-        print(f"at {where}:  df/d{variable} = {_inline(exact)} ≈ {_number(exact)}")
+        at = symbolic.evaluate(result, {str(k): v for k, v in subs.items()},
+                               name=f"df/d{variable}")  # fmt: skip
+        print(f"at {at.where}:  df/d{variable} = {_inline(at.exact)} ≈ {at.value:.15g}")
     if args.latex:
         print(symbolic.explain(expr, variable).latex() if args.steps else sympy.latex(result))
     return 0
@@ -568,11 +568,10 @@ def _run_matrix(args: argparse.Namespace) -> int:
     _show("f = ", shown)
     _show(label, matrix)
     if subs is not None:
-        where = ", ".join(f"{k} = {v}" for k, v in subs.items())
-        exact = matrix.subs(subs).applyfunc(sympy.simplify)
-        print(f"at {where}:")
-        _show("    ", exact)
-        print("  ≈ " + str([[float(sympy.N(v)) for v in row] for row in exact.tolist()]))
+        at = symbolic.evaluate(matrix, {str(k): v for k, v in subs.items()}, name=label[0])
+        print(f"at {at.where}:")
+        _show("    ", at.exact)
+        print("  ≈ " + str(at.value.tolist()))
     if args.latex:
         print(sympy.latex(matrix))
     return 0
@@ -599,19 +598,12 @@ def _run_derivative_error(args: argparse.Namespace) -> int:
     at = symbolic.parse(text)
     if at.free_symbols or not at.is_real:
         raise UsageError(f"argument --at: expected a real number, got {args.at!r}")
-    x0 = float(sympy.N(at))
+    point = {str(variable): at}
+    x0 = symbolic.evaluate(at, {}, simplify=False, name=f"the point {args.at!r}").value
     f = numeric_function(expr, [variable])
-    value = sympy.N(expr.subs(variable, at), 30)
-    slope = sympy.N(sympy.diff(expr, variable).subs(variable, at), 30)
-    if not all(v.is_real and v.is_finite for v in (value, slope)):
-        raise UsageError(
-            f"the function or its derivative is not real and finite at {variable} = {x0:g}"
-        )
-    if not (math.isfinite(float(value)) and math.isfinite(float(slope))):
-        raise UsageError(
-            f"f overflows at {variable} = {x0:g}: its value or slope is too large for a float"
-        )
-    exact = float(slope)
+    symbolic.evaluate(expr, point, simplify=False, name="f")  # defined, real and finite there
+    exact = symbolic.evaluate(symbolic.diff(expr, variable), point, simplify=False,
+                              name="f'").value  # fmt: skip
     study = step_size_study(f, x0, exact=exact, label=args.expression)
     print(f"f({variable}) = {args.expression},  f'({x0:g}) = {exact:.17g} (exact)")
     print(f"{'method':<14}{'best h':>10}{'smallest error':>16}{'h in theory':>14}")
@@ -626,8 +618,9 @@ def _run_derivative_error(args: argparse.Namespace) -> int:
     else:
         print(f"Richardson:    not vouched for: {best.message}")
         if math.isfinite(best.value):
-            print(f"               best guess f'({x0:g}) ≈ {best.value:.17g} (no error bound; "
-                  f"actual error {abs(best.value - exact):.1e}, {best.nfev} evaluations)")  # fmt: skip
+            print(f"               best guess f'({x0:g}) ≈ {best.value:.17g} (no error "
+                  f"bound; actual error {abs(best.value - exact):.1e}, {best.nfev} "
+                  "evaluations)")  # fmt: skip
         else:
             print("               no estimate")
     _save(plots.step_size_error(study), args.out)
@@ -823,11 +816,26 @@ def build_parser() -> _Parser:
     _add_symbolic(sub)
     _add_series_and_optimisation(sub)
     _add_sandpit(sub)
+    for command in sub.choices.values():  # every command: one budget for its symbolic work
+        command.add_argument(
+            "--time-limit",
+            type=_positive_float,
+            default=10.0,
+            metavar="SECONDS",
+            help="the most time symbolic work (SymPy) may take, in all (default: 10)",
+        )
     return parser
 
 
+def _positive_float(text: str) -> float:
+    value = _finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
 def _add_sandpit(sub: argparse._SubParsersAction[_Parser]) -> None:
-    from mvcalc.lab import MODES, SCENARIOS
+    from mvcalc.sandpit import MODES, SCENARIOS
 
     s = sub.add_parser("sandpit", help="play the sandpit game in your browser",
                        description="Find the deepest point of a hidden sandpit floor by probing "
@@ -845,8 +853,8 @@ def _add_sandpit(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _run_sandpit(args: argparse.Namespace) -> int:
-    from mvcalc.lab import load_strategy
     from mvcalc.lab.server import serve
+    from mvcalc.sandpit import load_strategy
 
     if args.port > 65535:
         raise UsageError(f"--port must be at most 65535, got {args.port}")
@@ -872,8 +880,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error already reported
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        with warnings.catch_warnings():  # NumPy's and SymPy's warnings never reach the terminal
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(), time_limit(args.time_limit):
+            warnings.simplefilter("ignore")  # NumPy's and SymPy's warnings never reach the terminal
             status: int = args.run(args)
     except (UsageError, ValueError, TypeError) as exc:
         return _fail(args.command, str(exc))

@@ -186,7 +186,11 @@ class FitResult:
         The method used.
     nfev, njev : int
         Model and Jacobian evaluations (finite differences count as model evaluations).
-    jacobian : str
+    jacobian : ndarray, shape (N, n_params)
+        The Jacobian J = ∂f/∂p of the model at ``params``, unweighted (not divided by σ): the
+        matrix the covariance was computed from (exact, automatic differentiation, or central
+        differences). Like every other ``.jacobian`` in the package, a matrix, not a description.
+    jacobian_method : str
         How ∂f/∂p was found: given, known exactly, automatic differentiation, or finite
         differences (with the reason AD could not follow the model).
     """
@@ -203,7 +207,8 @@ class FitResult:
     method: str = ""
     nfev: int = 0
     njev: int = 0
-    jacobian: str = ""
+    jacobian: NDArray[np.float64] = field(default_factory=lambda: np.empty((0, 0)), repr=False)
+    jacobian_method: str = ""
 
     def __post_init__(self) -> None:
         _check_status(self)

@@ -27,7 +27,7 @@ Hardening:
   session's requests are taken one at a time;
 * the user's strategy (from the command line only, never from a request) runs in a process of
   its own, off the event loop, with a time limit per step and per walk, and is killed when it
-  overruns (:mod:`mvcalc.lab._isolation`); the other sessions do not wait for it;
+  overruns (:mod:`mvcalc._isolation`); the other sessions do not wait for it;
 * the server gives each request 10 s to arrive whole (headers and body), closes idle
   connections after 5 s, cuts off a client that does not read its answer, and holds at most
   64 connections.
@@ -59,10 +59,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from mvcalc._isolation import FileStrategy, warm_up
 from mvcalc._validate import bounded_int, finite_float, one_of, positive_float
-from mvcalc.datasets import SANDPIT_BOUNDS
-from mvcalc.lab._isolation import FileStrategy, warm_up
-from mvcalc.lab.sandpit import (
+from mvcalc.sandpit import BOUNDS as SANDPIT_BOUNDS
+from mvcalc.sandpit import (
     MODES,
     SCENARIOS,
     STRATEGIES,

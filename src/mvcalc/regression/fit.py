@@ -1,6 +1,6 @@
-"""Least squares: the Gaussian, χ², straight lines, and non-linear fits.
+"""χ² and non-linear least squares: the problem, one driver, its step rules, the covariance.
 
-This is the course's regression week. A model ``f(x, *params)`` is fitted to data ``(x, y)`` with
+A model ``f(x, *params)`` is fitted to data ``(x, y)`` with
 uncertainties σ by minimising
 
 .. math:: χ^2(p) = \\sum_i \\left(\\frac{y_i - f(x_i; p)}{σ_i}\\right)^2 ,
@@ -30,224 +30,31 @@ Both come from the singular value decomposition of J, never from the eigenvalues
 
 from __future__ import annotations
 
-import inspect
+import enum
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mvcalc._validate import (
     finite_array,
-    finite_float,
     finite_vector,
     function,
     memory,
     one_of,
-    positive_array,
     positive_float,
     positive_int,
 )
 from mvcalc.calculus import difference_jacobian
-from mvcalc.results import FitResult, LinearFit
+from mvcalc.regression._common import FloatArray, Model, count_parameters, sigma_vector
+from mvcalc.regression.models import KNOWN_JACOBIANS
+from mvcalc.results import FitResult
 
-__all__ = [
-    "JACOBIANS",
-    "METHODS",
-    "NAMED_MODELS",
-    "NamedModel",
-    "chi_squared",
-    "fit",
-    "gaussian",
-    "gaussian_jacobian",
-    "linear_fit",
-]
+__all__ = ["JACOBIANS", "METHODS", "chi_squared", "fit"]
 
-FloatArray = NDArray[np.float64]
-Model = Callable[..., ArrayLike]
 METHODS = ("levenberg-marquardt", "gauss-newton", "steepest-descent")
-_SQRT_2PI = math.sqrt(2 * math.pi)
-
-
-# ------------------------------------------------------------------------------------------------
-# The Gaussian and its derivatives
-# ------------------------------------------------------------------------------------------------
-
-
-def gaussian(x: ArrayLike, mu: float, sigma: float) -> FloatArray:
-    """The normal probability density with mean μ and standard deviation σ.
-
-    .. math:: f(x; μ, σ) = \\frac{1}{σ\\sqrt{2π}} \\exp\\left(-\\frac{(x - μ)^2}{2σ^2}\\right)
-
-    Parameters
-    ----------
-    x : array_like
-    mu, sigma : float
-        The mean and the standard deviation (σ ≠ 0; a fit may wander through negative σ, where
-        the formula is still evaluated as written).
-
-    Returns
-    -------
-    ndarray
-        f evaluated element-wise, shaped like ``x``.
-
-    See Also
-    --------
-    gaussian_jacobian : its analytic derivatives ∂f/∂μ and ∂f/∂σ.
-
-    Examples
-    --------
-    >>> import mvcalc as mc
-    >>> float(mc.gaussian(0.0, 0.0, 1.0))  # 1 / sqrt(2π)
-    0.3989422804014327
-    """
-    mu = finite_float(mu, "mu")
-    sigma = finite_float(sigma, "sigma")
-    if sigma == 0:
-        raise ValueError("sigma must be non-zero")
-    return _gaussian(np.asarray(x, dtype=np.float64), mu, sigma)
-
-
-def _gaussian(x: FloatArray, mu: float, sigma: float) -> FloatArray:
-    u = (x - mu) / sigma
-    return np.asarray(np.exp(-0.5 * u * u) / (sigma * _SQRT_2PI))
-
-
-def gaussian_jacobian(x: ArrayLike, mu: float, sigma: float) -> FloatArray:
-    """The derivatives of :func:`gaussian` with respect to its parameters.
-
-    .. math:: \\frac{∂f}{∂μ} = f \\, \\frac{x - μ}{σ^2}, \\qquad
-              \\frac{∂f}{∂σ} = f \\left(\\frac{(x - μ)^2}{σ^3} - \\frac{1}{σ}\\right)
-
-    Parameters
-    ----------
-    x : array_like, shape (N,)
-    mu, sigma : float
-
-    Returns
-    -------
-    ndarray, shape (N, 2)
-        Columns ∂f/∂μ and ∂f/∂σ.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import mvcalc as mc
-    >>> J = mc.regression.gaussian_jacobian([1.0, 2.0], 1.0, 0.5)
-    >>> J.shape
-    (2, 2)
-    >>> float(J[0, 0])      # ∂f/∂μ vanishes at the peak
-    0.0
-    """
-    f = gaussian(x, mu, sigma)
-    d = (np.asarray(x, dtype=np.float64) - mu).ravel()
-    J = np.empty((d.size, 2))
-    J[:, 0] = f.ravel() * d / sigma**2  # ∂f/∂μ = f (x − μ)/σ²
-    J[:, 1] = f.ravel() * (d * d / sigma**3 - 1 / sigma)  # ∂f/∂σ = f ((x − μ)²/σ³ − 1/σ)
-    return J
-
-
-# Models whose exact Jacobians the project knows, used when fit() is called without ``jac``.
-_KNOWN_JACOBIANS: dict[Callable[..., Any], Callable[..., Any]] = {gaussian: gaussian_jacobian}
-
-
-# ------------------------------------------------------------------------------------------------
-# Named models for fitting a user's data (``mvcalc fit --model NAME``)
-# ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NamedModel:
-    """A model with its exact Jacobian, parameter names and a data-driven starting guess."""
-
-    name: str
-    formula: str
-    function: Callable[..., FloatArray]
-    jacobian: Callable[..., FloatArray]
-    parameters: tuple[str, ...]
-    guess: Callable[[FloatArray, FloatArray], FloatArray]
-
-
-def _line(x: FloatArray, slope: float, intercept: float) -> FloatArray:
-    return np.asarray(slope * x + intercept, dtype=np.float64)
-
-
-def _line_jacobian(x: FloatArray, slope: float, intercept: float) -> FloatArray:
-    return np.stack([x, np.ones_like(x)], axis=1)
-
-
-def _exponential(x: FloatArray, a: float, b: float) -> FloatArray:
-    return np.asarray(a * np.exp(b * x), dtype=np.float64)
-
-
-def _exponential_jacobian(x: FloatArray, a: float, b: float) -> FloatArray:
-    e = np.exp(b * x)
-    return np.stack([e, a * x * e], axis=1)
-
-
-def _poly2(x: FloatArray, a: float, b: float, c: float) -> FloatArray:
-    return np.asarray((a * x + b) * x + c, dtype=np.float64)
-
-
-def _poly2_jacobian(x: FloatArray, a: float, b: float, c: float) -> FloatArray:
-    return np.stack([x * x, x, np.ones_like(x)], axis=1)
-
-
-def _scaled_gaussian(x: FloatArray, mu: float, sigma: float, area: float) -> FloatArray:
-    return area * gaussian(x, mu, sigma)
-
-
-def _scaled_gaussian_jacobian(x: FloatArray, mu: float, sigma: float, area: float) -> FloatArray:
-    return np.column_stack([area * gaussian_jacobian(x, mu, sigma), gaussian(x, mu, sigma)])
-
-
-def _guess_line(x: FloatArray, y: FloatArray) -> FloatArray:
-    fit = np.polyfit(x, y, 1) if np.ptp(x) > 0 else np.array([0.0, float(np.mean(y))])
-    return np.asarray(fit, dtype=np.float64)
-
-
-def _guess_exponential(x: FloatArray, y: FloatArray) -> FloatArray:
-    # a straight line through log|y| when y keeps one sign, else a flat start
-    if np.ptp(x) > 0 and (np.all(y > 0) or np.all(y < 0)):
-        b, log_a = np.polyfit(x, np.log(np.abs(y)), 1)
-        return np.array([np.sign(y[0]) * np.exp(log_a), b])
-    return np.array([float(np.mean(y)) or 1.0, 0.0])
-
-
-def _guess_poly2(x: FloatArray, y: FloatArray) -> FloatArray:
-    if np.unique(x).size >= 3:
-        return np.asarray(np.polyfit(x, y, 2), dtype=np.float64)
-    return np.array([0.0, 0.0, float(np.mean(y))])
-
-
-def _guess_gaussian(x: FloatArray, y: FloatArray) -> FloatArray:
-    # the moments of y as a distribution over x, and its area by the trapezium rule
-    weights = np.clip(y, 0, None)
-    if weights.sum() > 0:
-        mu = float(weights @ x / weights.sum())
-        sigma = float(np.sqrt(weights @ (x - mu) ** 2 / weights.sum()))
-    else:
-        mu, sigma = float(np.mean(x)), float(np.std(x))
-    sigma = sigma if sigma > 0 else 1.0
-    order = np.argsort(x)
-    area = float(np.trapezoid(y[order], x[order])) if x.size > 1 else float(y[0])
-    return np.array([mu, sigma, area if area != 0 else 1.0])
-
-
-NAMED_MODELS: dict[str, NamedModel] = {
-    "line": NamedModel("line", "y = slope·x + intercept", _line, _line_jacobian,
-                       ("slope", "intercept"), _guess_line),
-    "gaussian": NamedModel("gaussian", "y = area · exp(−(x − μ)²/2σ²) / (σ√(2π))",
-                           _scaled_gaussian, _scaled_gaussian_jacobian, ("mu", "sigma", "area"),
-                           _guess_gaussian),
-    "exponential": NamedModel("exponential", "y = a·exp(b·x)", _exponential,
-                              _exponential_jacobian, ("a", "b"), _guess_exponential),
-    "poly2": NamedModel("poly2", "y = a·x² + b·x + c", _poly2, _poly2_jacobian,
-                        ("a", "b", "c"), _guess_poly2),
-}  # fmt: skip
-_KNOWN_JACOBIANS.update({m.function: m.jacobian for m in NAMED_MODELS.values()})
 
 
 # ------------------------------------------------------------------------------------------------
@@ -294,89 +101,6 @@ def chi_squared(
 
 
 # ------------------------------------------------------------------------------------------------
-# Straight lines, in closed form
-# ------------------------------------------------------------------------------------------------
-
-
-def linear_fit(x: ArrayLike, y: ArrayLike, sigma: ArrayLike | None = None) -> LinearFit:
-    """Fit y = slope · x + intercept by (weighted) least squares, in closed form.
-
-    Parameters
-    ----------
-    x, y : array_like, shape (N,)
-        At least two points, with at least two distinct x.
-    sigma : array_like, shape (N,), optional
-        Uncertainties of ``y`` (positive). Weights are 1/σ².
-
-    Returns
-    -------
-    LinearFit
-        ``slope``, ``intercept``, their standard errors, ``chi2``, ``r_squared``,
-        ``covariance`` and ``dof``.
-
-    Notes
-    -----
-    With weights :math:`w_i = 1/σ_i^2`, weighted means :math:`\\bar x, \\bar y` and
-    :math:`S_{xx} = \\sum w_i (x_i - \\bar x)^2`,
-
-    .. math:: \\text{slope} = \\frac{\\sum w_i (x_i - \\bar x)(y_i - \\bar y)}{S_{xx}}, \\quad
-              \\text{intercept} = \\bar y - \\text{slope} \\, \\bar x,
-
-    .. math:: \\operatorname{var}(\\text{slope}) = \\frac{1}{S_{xx}}, \\quad
-              \\operatorname{var}(\\text{intercept}) = \\frac{1}{\\sum w_i} +
-              \\frac{\\bar x^2}{S_{xx}} .
-
-    As in :func:`scipy.optimize.curve_fit`, these are absolute when ``sigma`` is given; without
-    it they are multiplied by the reduced χ², which makes the slope's error equal
-    :func:`scipy.stats.linregress`'s ``stderr``.
-
-    Examples
-    --------
-    >>> import mvcalc as mc
-    >>> line = mc.linear_fit([0, 1, 2, 3], [1.1, 2.9, 5.2, 6.8])
-    >>> round(line.slope, 3), round(line.intercept, 3)
-    (1.94, 1.09)
-    >>> round(line.r_squared, 4)
-    0.9956
-    """
-    xa = finite_vector(x, "x")
-    ya = finite_vector(y, "y")
-    if xa.shape != ya.shape:
-        raise ValueError(f"x and y must have the same length, got {xa.size} and {ya.size}")
-    if xa.size < 2:
-        raise ValueError(f"x and y must hold at least 2 points to fit a line, got {xa.size}")
-    w = np.ones_like(ya) if sigma is None else 1 / _sigma(sigma, ya.size) ** 2
-    S = w.sum()
-    x_bar = (w @ xa) / S
-    y_bar = (w @ ya) / S
-    dx = xa - x_bar
-    Sxx = w @ (dx * dx)
-    if not Sxx > 0:
-        raise ValueError("x must hold at least two distinct values to fit a line")
-    slope = (w @ (dx * (ya - y_bar))) / Sxx
-    intercept = y_bar - slope * x_bar
-    resid = ya - (slope * xa + intercept)
-    chi2 = float(w @ (resid * resid))
-    ss_tot = float(w @ ((ya - y_bar) ** 2))
-    r_squared = 1 - chi2 / ss_tot if ss_tot > 0 else float("nan")
-    cov = np.array([[1 / Sxx, -x_bar / Sxx], [-x_bar / Sxx, 1 / S + x_bar**2 / Sxx]])
-    dof = xa.size - 2
-    if sigma is None:
-        cov = cov * (chi2 / dof) if dof > 0 else np.full((2, 2), np.inf)
-    errors = np.sqrt(np.diag(cov))
-    return LinearFit(
-        slope=float(slope),
-        intercept=float(intercept),
-        slope_error=float(errors[0]),
-        intercept_error=float(errors[1]),
-        chi2=chi2,
-        r_squared=float(r_squared),
-        covariance=cov,
-        dof=dof,
-    )
-
-
-# ------------------------------------------------------------------------------------------------
 # Non-linear least squares: the problem (data, weights, model, Jacobians, the evaluation budget)
 # ------------------------------------------------------------------------------------------------
 
@@ -384,6 +108,15 @@ _EPS = float(np.finfo(float).eps)
 #: The ways of finding ∂f/∂p that ``fit(jac=...)`` accepts by name.
 JACOBIANS = ("autodiff", "forward", "central")
 _JAC_SIGNATURE = "jac(x, *params), or one of 'autodiff', 'forward', 'central'"
+
+
+class _Mode(enum.Enum):
+    """How the problem finds ∂f/∂p."""
+
+    EXACT = "exact"  # jac given, or a model whose derivatives the project knows
+    AUTODIFF = "automatic differentiation"  # forward-mode AD through the model, exact
+    FORWARD = "forward differences"  # mvcalc.calculus.difference_jacobian, relative steps
+    CENTRAL = "central differences"
 
 
 class _OutOfBudget(Exception):
@@ -396,11 +129,13 @@ class _Problem:
     Everything is in the weighted form: r = (y − f) / σ and J = (∂f/∂p) / σ, so that
     χ² = r·r, ∂χ²/∂p = −2 Jᵀr and the Gauss–Newton matrix is JᵀJ.
 
-    The Jacobian is found in one of four modes: ``"exact"`` (``jac`` given, or a model whose
-    derivatives the project knows), ``"autodiff"`` (forward-mode AD through the model, exact),
-    ``"forward"`` or ``"central"`` (:func:`mvcalc.calculus.difference_jacobian`, relative steps).
-    Every evaluation is charged to a budget: one per model evaluation, one per exact or AD
-    Jacobian, and one per model evaluation inside a Jacobian by differences.
+    The Jacobian is found in one of the four :class:`_Mode` s: exact (``jac`` given, or a model
+    in :data:`~mvcalc.regression.models.KNOWN_JACOBIANS`), automatic differentiation, or forward
+    or central differences (:func:`mvcalc.calculus.difference_jacobian`, relative steps). The
+    mode and the events that changed it are plain fields; :meth:`describe` derives the text of
+    ``FitResult.jacobian_method`` from them. Every evaluation is charged to a budget: one per
+    model evaluation, one per exact or AD Jacobian, and one per model evaluation inside a
+    Jacobian by differences.
     """
 
     def __init__(
@@ -424,10 +159,10 @@ class _Problem:
                 f"x and y must have the same number of points, got x of shape {self.x.shape} "
                 f"and y of length {self.y.size}"
             )
-        self.sigma = None if sigma is None else _sigma(sigma, self.y.size)
+        self.sigma = None if sigma is None else sigma_vector(sigma, self.y.size)
         self.inv_sigma = np.ones(0) if self.sigma is None else 1 / self.sigma
         self.p0 = finite_vector(p0, "p0")
-        n_params = _count_parameters(model)
+        n_params = count_parameters(model)
         if n_params is not None and n_params != self.p0.size:
             raise ValueError(
                 f"p0 must hold {n_params} values, one per parameter of the model, "
@@ -436,26 +171,33 @@ class _Problem:
         # the Jacobians and the duals of AD hold a few (N, p) arrays at a time
         memory(8.0 * 8 * self.y.size * (self.p0.size + 1), "this fit's Jacobians")
         self.jac: Callable[..., ArrayLike] | None = None
+        self.jac_given = callable(jac)  # exact because the caller gave jac (else a known model)
         if callable(jac):
-            self.mode, self.jac, self.kind = "exact", jac, "exact (jac given)"
-        elif jac is None and model in _KNOWN_JACOBIANS:
-            self.mode, self.jac, self.kind = "exact", _KNOWN_JACOBIANS[model], "exact (known model)"
-        elif jac in ("forward", "central"):
-            self.mode, self.kind = str(jac), f"{jac} differences"
+            self.mode, self.jac = _Mode.EXACT, jac
+        elif jac is None and model in KNOWN_JACOBIANS:
+            self.mode, self.jac = _Mode.EXACT, KNOWN_JACOBIANS[model]
+        elif jac == "forward":
+            self.mode = _Mode.FORWARD
+        elif jac == "central":
+            self.mode = _Mode.CENTRAL
         else:
-            self.mode, self.kind = "autodiff", "automatic differentiation"
+            self.mode = _Mode.AUTODIFF
+        self.requested = self.mode  # as the fit began
         self.strict_autodiff = jac == "autodiff"  # asked for by name: no silent fallback
-        self.ad_failed = False  # AD could not follow the model
+        self.ad_failure: str | None = None  # why AD could not follow the model, if it could not
         self.ad_patched = False  # AD gave a non-finite entry somewhere; differences stood in
         self.ad_second_failed = False  # nested AD (for the curvature of the model) failed
-        self.covariance_kind = ""
+        self.central_to_verify = False  # forward differences gave way to central ones at the end
+        self.covariance_mode: _Mode | None = None  # when the covariance used another mode
         self.budget = math.inf
         self.spent = 0
         self.nfev = 0
         self.njev = 0
         self._last_f: tuple[FloatArray, FloatArray] = (np.empty(0), np.empty(0))
         self._last_r: tuple[FloatArray, FloatArray] = (np.empty(0), np.empty(0))
-        self._last_J: tuple[FloatArray, str, FloatArray] = (np.empty(0), "", np.empty(0))
+        self._last_J: tuple[FloatArray, _Mode | None, FloatArray, FloatArray] = (
+            np.empty(0), None, np.empty(0), np.empty(0)
+        )  # fmt: skip
 
     # ---------------------------------------------------------------- evaluations
     def _charge(self, cost: int) -> None:
@@ -494,17 +236,32 @@ class _Problem:
         self._last_r = (p.copy(), r)
         return r
 
+    def weighted(self, J: FloatArray) -> FloatArray:
+        """(∂f/∂p) / σ, row by row."""
+        if self.sigma is None:
+            return J
+        with np.errstate(all="ignore"):
+            return J * self.inv_sigma[:, None]
+
     def jacobian(
-        self, p: FloatArray, *, mode: str | None = None, charge: bool = True
+        self, p: FloatArray, *, mode: _Mode | None = None, charge: bool = True
     ) -> FloatArray:
         """J = (∂f/∂p) / σ, shape (N, n_params), in the problem's mode (or ``mode``)."""
+        self.unweighted_jacobian(p, mode=mode, charge=charge)
+        return self._last_J[3]  # the weighted form of the one just found (or remembered)
+
+    def unweighted_jacobian(
+        self, p: FloatArray, *, mode: _Mode | None = None, charge: bool = True
+    ) -> FloatArray:
+        """∂f/∂p, shape (N, n_params), in the problem's mode (or ``mode``); the last one is
+        remembered, with its weighted form."""
         mode = self.mode if mode is None else mode
-        last_p, last_mode, last_J = self._last_J
-        if last_mode == mode and np.array_equal(last_p, p):
+        last_p, last_mode, last_J, _ = self._last_J
+        if last_mode is mode and np.array_equal(last_p, p):
             return last_J
         n = p.size
         with np.errstate(all="ignore"):
-            if mode == "exact":
+            if mode is _Mode.EXACT:
                 assert self.jac is not None
                 if charge:
                     self._charge(1)
@@ -513,21 +270,19 @@ class _Problem:
                     raise ValueError(
                         f"jac must return shape (N, n_params) = ({self.y.size}, {n}), got {J.shape}"
                     )
-            elif mode == "autodiff":
+            elif mode is _Mode.AUTODIFF:
                 J_ad = self._autodiff(p, charge=charge)
                 if J_ad is None:  # AD cannot follow the model: differences from now on
-                    return self.jacobian(p, charge=charge)
+                    return self.unweighted_jacobian(p, charge=charge)
                 J = J_ad
                 if not np.all(np.isfinite(J)) and np.all(np.isfinite(self.evaluate(p))):
                     # e.g. d(x**b)/db = x**b·log x at x = 0 is 0·(−∞) to AD, 0 in the limit
-                    J = self._differences(p, "forward", charge=charge)
+                    J = self._differences(p, _Mode.FORWARD, charge=charge)
                     self.ad_patched = True
             else:
                 J = self._differences(p, mode, charge=charge)
-            if self.sigma is not None:
-                J = J * self.inv_sigma[:, None]
         self.njev += 1
-        self._last_J = (p.copy(), mode, J)
+        self._last_J = (p.copy(), mode, J, self.weighted(J))
         return J
 
     def _autodiff(self, p: FloatArray, *, charge: bool, quiet: bool = False) -> FloatArray | None:
@@ -547,10 +302,9 @@ class _Problem:
                 raise ValueError(
                     f"jac='autodiff': automatic differentiation cannot follow the model ({exc})"
                 ) from exc
-            self.ad_failed = True
+            self.ad_failure = str(exc)
             if not quiet:
-                self.mode = "forward"
-                self.kind = f"forward differences (automatic differentiation failed: {exc})"
+                self.mode = _Mode.FORWARD
             return None
         return J.reshape(self.y.size, p.size)
 
@@ -558,7 +312,7 @@ class _Problem:
         """∂²f/∂t² of f(p + t v) at t = 0, weighted by 1/σ, exactly by nested forward-mode AD
         (one evaluation of the budget); None where AD cannot follow the model, or when the
         Jacobian is by differences (the fit is then MINPACK's, without curvature)."""
-        if self.mode in ("forward", "central") or self.ad_second_failed:
+        if self.mode in (_Mode.FORWARD, _Mode.CENTRAL) or self.ad_second_failed:
             return None
         from mvcalc.autodiff import jacobian
 
@@ -573,9 +327,10 @@ class _Problem:
             return None
         return k if self.sigma is None else k * self.inv_sigma
 
-    def _differences(self, p: FloatArray, method: str, *, charge: bool) -> FloatArray:
+    def _differences(self, p: FloatArray, mode: _Mode, *, charge: bool) -> FloatArray:
         """∂f/∂p by :func:`mvcalc.calculus.difference_jacobian` (relative steps)."""
         n = p.size
+        method = "forward" if mode is _Mode.FORWARD else "central"
         if charge:
             self._charge(n if method == "forward" else 2 * n)
         f0 = self.evaluate(p, charge=False) if method == "forward" else None
@@ -584,32 +339,39 @@ class _Problem:
         ).reshape(self.y.size, n)
 
     def covariance_jacobian(self, p: FloatArray) -> FloatArray:
-        """The most accurate J available at p: exact, AD, or else central differences (not
-        charged to the budget, which bounds the iterations)."""
-        if self.mode in ("exact", "autodiff"):
-            return self.jacobian(p, charge=False)
-        if not self.ad_failed:
+        """The most accurate ∂f/∂p available at p, unweighted: exact, AD, or else central
+        differences (not charged to the budget, which bounds the iterations)."""
+        if self.mode in (_Mode.EXACT, _Mode.AUTODIFF):
+            return self.unweighted_jacobian(p, charge=False)
+        if self.ad_failure is None:
             J = self._autodiff(p, charge=False, quiet=True)
             if J is not None and np.all(np.isfinite(J)):
                 self.njev += 1
-                self.covariance_kind = "automatic differentiation"
-                return J if self.sigma is None else J * self.inv_sigma[:, None]
-        self.covariance_kind = "central differences"
-        return self.jacobian(p, mode="central", charge=False)
+                self.covariance_mode = _Mode.AUTODIFF
+                return J
+        self.covariance_mode = _Mode.CENTRAL
+        return self.unweighted_jacobian(p, mode=_Mode.CENTRAL, charge=False)
 
     def switch_to_central(self) -> None:
         """Central differences from now on (forward ones cannot resolve the optimality test)."""
-        if self.mode == "forward":
-            self.mode = "central"
-            self.kind += " (central ones near the solution, to verify the optimality test)"
+        if self.mode is _Mode.FORWARD:
+            self.mode = _Mode.CENTRAL
+            self.central_to_verify = True
 
     def describe(self) -> str:
-        """How ∂f/∂p was found, for ``FitResult.jacobian``."""
-        text = self.kind
+        """How ∂f/∂p was found, for ``FitResult.jacobian_method`` (derived from the fields)."""
+        if self.requested is _Mode.EXACT:
+            text = "exact (jac given)" if self.jac_given else "exact (known model)"
+        elif self.requested is _Mode.AUTODIFF and self.ad_failure is not None:
+            text = f"forward differences (automatic differentiation failed: {self.ad_failure})"
+        else:
+            text = self.requested.value
+        if self.central_to_verify:
+            text += " (central ones near the solution, to verify the optimality test)"
         if self.ad_patched:
             text += " (forward differences where it was not finite)"
-        if self.covariance_kind:
-            text += f"; {self.covariance_kind} for the covariance"
+        if self.covariance_mode is not None:
+            text += f"; {self.covariance_mode.value} for the covariance"
         return text
 
 
@@ -1027,7 +789,8 @@ class _SteepestDescent:
 # The driver, shared by the three methods
 # ------------------------------------------------------------------------------------------------
 
-_DIVERGED = 1e12  # χ² this many times its starting value counts as growing without bound
+#: χ² this many times its starting value counts as growing without bound ("diverged").
+_CHI2_GROWTH_LIMIT = 1e12
 
 
 @dataclass
@@ -1086,7 +849,7 @@ def _iterate(
             if test.within and settled and np.any(test.zero_columns):
                 return _Outcome(path, "zero-derivative", f"stopped: {test.describe()}")
             if test.stationary and settled:
-                if problem.mode == "forward":
+                if problem.mode is _Mode.FORWARD:
                     confirmed = _confirm(problem, here, tol, rule)
                     if confirmed is None:  # differences too coarse to tell: on, with central
                         negligible_before, polished = False, 0
@@ -1111,7 +874,7 @@ def _iterate(
                     path.append(here.p.copy())
                     continue
             if taken.status == "stalled":
-                if problem.mode == "forward":
+                if problem.mode is _Mode.FORWARD:
                     confirmed = _confirm(problem, here, tol, rule)
                     if confirmed is None:  # on, with central differences and a fresh start
                         negligible_before, polished = False, 0
@@ -1125,7 +888,7 @@ def _iterate(
                                 f"{test.describe()}")  # fmt: skip
             if taken.point is None:
                 return _Outcome(path, taken.status, f"stopped: {taken.message}")
-            if taken.point.chi2 > _DIVERGED * max(start_chi2, np.finfo(float).tiny):
+            if taken.point.chi2 > _CHI2_GROWTH_LIMIT * max(start_chi2, np.finfo(float).tiny):
                 return _Outcome(path, "diverged", "stopped: χ² is growing without bound "
                                 "(aggression too large?)")  # fmt: skip
             here = taken.point
@@ -1183,7 +946,7 @@ def _confirm(
     iteration uses them (the step rule restarts); the test is returned if they confirm it,
     None if not.
     """
-    J = problem.jacobian(here.p, mode="central")
+    J = problem.jacobian(here.p, mode=_Mode.CENTRAL)
     problem.switch_to_central()
     rule.reset()
     central = _stationarity(problem, here.p, here.r, J, tol)
@@ -1231,13 +994,16 @@ def fit(
     jac : callable or {"autodiff", "forward", "central"}, optional
         How ∂f/∂p is found. A callable ``jac(x, *params)`` returns it, shape (N, p). When
         omitted: the exact derivatives for models the project knows (:func:`gaussian`, the
-        named models), else automatic differentiation through the model (forward mode,
+        named models; recognised by the function object itself, so a wrapper such as
+        ``lambda x, m, s: mc.gaussian(x, m, s)`` is not recognised and gets automatic
+        differentiation, which is exact too), else automatic differentiation through the model
+        (forward mode,
         :mod:`mvcalc.autodiff`: exact, and the cost of a few model evaluations), falling back to
         forward differences if the model uses an operation AD cannot follow. ``"autodiff"``
         insists on AD (ValueError if it cannot follow the model); ``"forward"`` and
         ``"central"`` choose differences (:func:`mvcalc.calculus.difference_jacobian`, steps
         relative to each parameter). Forward differences are checked with central ones before
-        convergence is claimed. ``FitResult.jacobian`` says what was used.
+        convergence is claimed. ``FitResult.jacobian_method`` says what was used.
     aggression : float, optional
         Steepest descent only: the fixed step multiplier of δp = −aggression · ∂χ²/∂p (the
         course uses 2000 on the heights). When omitted, the step adapts (it doubles after a step
@@ -1262,7 +1028,9 @@ def fit(
     FitResult
         ``params``, ``errors``, ``covariance``, ``chi2``, ``path`` (every iterate, ``path[0]`` is
         ``p0``), ``nit``, ``converged``, ``status`` (one of :data:`mvcalc.results.STATUSES`),
-        ``message``, ``nfev``, ``njev`` and ``jacobian``.
+        ``message``, ``nfev``, ``njev``, ``jacobian`` (∂f/∂p at ``params``, shape (N, p),
+        unweighted: the matrix the covariance was computed from) and ``jacobian_method`` (how
+        it was found).
 
     Notes
     -----
@@ -1288,7 +1056,7 @@ def fit(
     unit length, which is exact in powers of two): V S⁻² Vᵀ, dropping singular values below
     ε·max(N, p)·s₁ as :func:`scipy.optimize.curve_fit` does; a parameter the data do not
     determine (in the span of a dropped direction) gets an infinite error. J is exact here
-    (given, known or AD), or else from central differences.
+    (given, known or AD), or else from central differences; ``FitResult.jacobian`` holds it.
 
     References
     ----------
@@ -1348,7 +1116,8 @@ def fit(
     params = outcome.path[-1]
     r = problem.residuals(params)
     chi2 = float(r @ r)
-    covariance = _covariance(problem, params, chi2)
+    J = problem.covariance_jacobian(params)  # ∂f/∂p, unweighted
+    covariance = _covariance(problem, J, chi2)
     return FitResult(
         params=params.copy(),
         errors=np.sqrt(np.diag(covariance)),
@@ -1362,17 +1131,20 @@ def fit(
         method=method,
         nfev=problem.nfev,
         njev=problem.njev,
-        jacobian=problem.describe(),
+        jacobian=J,
+        jacobian_method=problem.describe(),
     )
 
 
-def _covariance(problem: _Problem, params: FloatArray, chi2: float) -> FloatArray:
-    """curve_fit's covariance, (JᵀWJ)⁺ by the SVD of J, scaled by χ²/(N − p) without sigma."""
+def _covariance(problem: _Problem, J_unweighted: FloatArray, chi2: float) -> FloatArray:
+    """curve_fit's covariance, (JᵀWJ)⁺ by the SVD of W^½J, scaled by χ²/(N − p) without sigma
+    (J = ∂f/∂p at the fitted parameters, W = diag(1/σ²))."""
     with np.errstate(all="ignore"):  # an error too large for a float is infinite
-        return _covariance_from(problem, problem.covariance_jacobian(params), chi2)
+        return _covariance_from(problem, problem.weighted(J_unweighted), chi2)
 
 
 def _covariance_from(problem: _Problem, J: FloatArray, chi2: float) -> FloatArray:
+    """The covariance from the weighted Jacobian J = (∂f/∂p) / σ."""
     n_points, n_params = J.shape
     inf = np.full((n_params, n_params), np.inf)
     if not np.all(np.isfinite(J)):
@@ -1396,35 +1168,3 @@ def _covariance_from(problem: _Problem, J: FloatArray, chi2: float) -> FloatArra
     cov[undetermined, :] = np.inf
     cov[:, undetermined] = np.inf
     return np.asarray(cov)
-
-
-# ------------------------------------------------------------------------------------------------
-# Validation helpers
-# ------------------------------------------------------------------------------------------------
-
-
-def _sigma(value: ArrayLike, n: int) -> FloatArray:
-    s = positive_array(value, "sigma")
-    if s.ndim == 0:
-        s = np.full(n, float(s))
-    if s.shape != (n,):
-        raise ValueError(f"sigma must hold one uncertainty per point ({n}), got shape {s.shape}")
-    return s
-
-
-def _count_parameters(model: Model) -> int | None:
-    """The number of parameters after x in ``model``'s signature, or None if it takes *args."""
-    try:
-        signature = inspect.signature(model)
-    except (TypeError, ValueError):
-        return None
-    positional = []
-    for param in signature.parameters.values():
-        if param.kind is inspect.Parameter.VAR_POSITIONAL:
-            return None
-        if param.kind in (
-            inspect.Parameter.POSITIONAL_ONLY,
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-        ):
-            positional.append(param)
-    return max(len(positional) - 1, 0)

@@ -1,4 +1,4 @@
-"""Tests of the sandpit's floors (mvcalc.datasets.sandpit_surface) and game (mvcalc.lab.Sandpit).
+"""Tests of mvcalc.sandpit: the floors (sandpit_surface), the game (Sandpit), their old names.
 
 Oracles: the hand-written J and H against automatic differentiation (mc.grad, mc.hessian) and
 central differences; the deepest point against SciPy's L-BFGS-B from a grid of starts.
@@ -11,6 +11,8 @@ import itertools
 import math
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -22,15 +24,16 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize as scipy_minimize
 
 import mvcalc as mc
-from mvcalc.lab import GameOver, Sandpit, gradient_descent_step, hybrid_step, load_strategy
+from mvcalc import steps
+from mvcalc.sandpit import GameOver, Sandpit, gradient_descent_step, hybrid_step, load_strategy
 
-SCENARIOS = mc.lab.SCENARIOS
-(X0, X1), (Y0, Y1) = mc.datasets.SANDPIT_BOUNDS
+SCENARIOS = mc.sandpit.SCENARIOS
+(X0, X1), (Y0, Y1) = mc.sandpit.BOUNDS
 
 
 @functools.cache
-def floor(scenario: str, seed: int) -> mc.datasets.SandpitSurface:
-    return mc.datasets.sandpit_surface(scenario, seed)
+def floor(scenario: str, seed: int) -> mc.sandpit.SandpitSurface:
+    return mc.sandpit.sandpit_surface(scenario, seed)
 
 
 def as_function(surface):
@@ -83,7 +86,7 @@ def local_minima(surface, n=9, m=7):
     found = []
     for x, y in itertools.product(np.linspace(X0, X1, n), np.linspace(Y0, Y1, m)):
         r = scipy_minimize(as_function(surface), [x, y], jac=lambda p: surface.jacobian(*p),
-                           method="L-BFGS-B", bounds=mc.datasets.SANDPIT_BOUNDS,
+                           method="L-BFGS-B", bounds=mc.sandpit.BOUNDS,
                            options={"ftol": 1e-15, "gtol": 1e-10})  # fmt: skip
         if all(np.hypot(*(r.x - q)) > 1e-3 for q, _ in found):
             found.append((r.x, float(r.fun)))
@@ -508,7 +511,7 @@ def test_a_strategy_that_ends_its_process_is_reported():
 
 
 def test_strategy_processes_are_bounded(monkeypatch):
-    from mvcalc.lab import _isolation
+    from mvcalc import _isolation
 
     monkeypatch.setattr(_isolation, "_SLOTS", threading.BoundedSemaphore(1))
     monkeypatch.setattr(_isolation, "MAX_PROCESSES", 1)
@@ -518,3 +521,37 @@ def test_strategy_processes_are_bounded(monkeypatch):
         walk = game.workers(0.0, 0.0, lambda f, J, H: -0.1 * J, walk_timeout=0.3)
         assert not walk.completed and "1 strategy is running already" in walk.message
     assert game.workers(0.0, 0.0, lambda f, J, H: -0.1 * J).completed  # the slot is free
+
+
+# ------------------------------------------------------------------------------------------
+# One topic module: the old names still work, and the web lab is a leaf
+# ------------------------------------------------------------------------------------------
+
+
+def test_the_lab_and_datasets_names_are_the_sandpit_module_s():
+    import mvcalc.lab
+
+    for name in mvcalc.lab.__all__:
+        assert getattr(mvcalc.lab, name) is getattr(mc.sandpit, name), name
+    assert set(mvcalc.lab.__all__) == {
+        "MODES", "SCENARIOS", "STRATEGIES", "GameOver", "Probe", "Reveal", "Sandpit", "Workers",
+        "gradient_descent_step", "hybrid_step", "load_strategy", "newton_step",
+    }  # fmt: skip
+    assert mc.lab.gradient_descent_step is steps.gradient_descent_step
+    assert mc.datasets.sandpit_surface is mc.sandpit.sandpit_surface
+    assert mc.datasets.SandpitSurface is mc.sandpit.SandpitSurface
+    assert mc.datasets.SANDPIT_BOUNDS == mc.sandpit.BOUNDS == ((-3.0, 3.0), (-2.0, 2.0))
+    assert mc.datasets.SANDPIT_SCENARIOS == mc.sandpit.SCENARIOS
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = mc.datasets.nothing
+
+
+def test_the_engine_and_the_figures_do_not_load_the_web_lab():
+    code = (
+        "import sys, mvcalc.datasets\n"
+        "print('mvcalc.sandpit' in sys.modules)\n"
+        "import mvcalc.sandpit, mvcalc.plots\n"
+        "print(' '.join(m for m in ('mvcalc.lab', 'starlette', 'uvicorn') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["False", ""]

@@ -10,7 +10,7 @@ rounded; one that is not a real number, or beyond the range of a float (``pi**10
 :func:`numeric_function` refuse the expression with a ValueError in mvcalc's words. Plain Python
 numbers given to the function become NumPy floats, so that overflow gives ``inf`` (as in NumPy)
 rather than Python's OverflowError. :func:`real_float` turns an exact SymPy number into a float
-with the same care.
+with the same care, and :func:`as_function` turns maths text or a callable into a callable.
 """
 
 from __future__ import annotations
@@ -22,26 +22,12 @@ import mpmath  # type: ignore[import-untyped]
 import numpy as np
 import sympy
 
+from mvcalc._functions import by_sympy
+
+#: SymPy function class → the NumPy function that evaluates it, from the one table
+#: of elementary functions (:mod:`mvcalc._functions`)
 _FUNCTIONS: dict[Any, Callable[..., Any]] = {
-    sympy.sin: np.sin,
-    sympy.cos: np.cos,
-    sympy.tan: np.tan,
-    sympy.sec: lambda t: 1 / np.cos(t),
-    sympy.csc: lambda t: 1 / np.sin(t),
-    sympy.cot: lambda t: 1 / np.tan(t),
-    sympy.asin: np.arcsin,
-    sympy.acos: np.arccos,
-    sympy.atan: np.arctan,
-    sympy.sinh: np.sinh,
-    sympy.cosh: np.cosh,
-    sympy.tanh: np.tanh,
-    sympy.asinh: np.arcsinh,
-    sympy.acosh: np.arccosh,
-    sympy.atanh: np.arctanh,
-    sympy.exp: np.exp,
-    sympy.log: np.log,
-    sympy.Abs: np.abs,
-    sympy.sign: np.sign,
+    cls: entry.numpy for cls, entry in by_sympy().items() if entry.numpy is not None
 }
 
 _FLOAT_MAX = sympy.Float(float(np.finfo(np.float64).max))
@@ -268,3 +254,64 @@ def _compile(node: sympy.Basic, index: dict[sympy.Symbol, int], name: str) -> Co
     if function is None:
         raise ValueError(f"cannot evaluate {node.func} numerically")
     return lambda env: function(*[p(env) for p in parts])
+
+
+def as_function(f: Any, name: str = "f") -> tuple[Callable[[Any], Any], list[str] | None]:
+    """A callable of one argument (scalar or vector) from a callable or maths text.
+
+    Text with one variable gives a function of a scalar; with several, a function of the vector
+    of the variables in alphabetical order; a comma-separated list gives a vector function.
+    Returns the function and, for text, the variable names.
+
+    Parameters
+    ----------
+    f : callable or str
+        A function, returned as it is, or maths text read by :func:`mvcalc.symbolic.parse_many`.
+    name : str, optional
+        What to call ``f`` in messages.
+
+    Returns
+    -------
+    function : callable
+    names : list of str or None
+        The variables of the text, in order; None for a callable.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is neither callable nor a string.
+    ValueError
+        If the text is refused by the parser or has no variable.
+
+    Examples
+    --------
+    >>> from mvcalc._numeric import as_function
+    >>> g, names = as_function("x*y + y")
+    >>> names, float(g([2.0, 3.0]))
+    (['x', 'y'], 9.0)
+    >>> h, names = as_function("x^2, 3*x")
+    >>> names, h(2.0).tolist()
+    (['x'], [4.0, 6.0])
+    """
+    if callable(f):
+        return f, None
+    if not isinstance(f, str):
+        raise TypeError(f"{name} must be callable or maths text, got {type(f).__name__}")
+    from mvcalc import symbolic
+
+    exprs = symbolic.parse_many(f)
+    symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=str)
+    if not symbols:
+        raise ValueError(f"{name} must depend on at least one variable, got {f!r}")
+    numeric = numeric_function(sympy.Matrix(exprs) if len(exprs) > 1 else exprs[0], symbols)
+    names = [str(s) for s in symbols]
+    n = len(symbols)
+    if len(exprs) > 1:
+        parts = [numeric_function(e, symbols) for e in exprs]
+        if n == 1:
+            return (lambda x: np.stack([np.asarray(p(x)) * 1.0 for p in parts])), names
+        return (lambda v: np.stack([p(*[v[i] for i in range(n)]) + 0.0 * v[0]
+                                    for p in parts])), names  # fmt: skip
+    if n == 1:
+        return numeric, names
+    return (lambda v: numeric(*[v[i] for i in range(n)])), names

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from mvcalc import _functions
+
 __all__ = ["Dual", "grad", "hessian", "jacobian", "supported"]
 
 FloatArray = NDArray[np.float64]
@@ -348,39 +350,25 @@ def _elementwise(numpy_function: Any, derivative: Callable[[Any, Any], Any]) -> 
 
 LN2, LN10 = math.log(2), math.log(10)
 
+#: d f(v)/dv from v and y = f(v), for each unary ufunc. The elementary functions of maths text
+#: (sin, exp, arctanh, …) come from the one table, mvcalc._functions; the rest are NumPy's own.
 _UNARY: dict[Any, Callable[[Any, Any], Any]] = {
+    **_functions.ad_rules(),
     np.negative: lambda v, y: -np.ones_like(_value_float(v)),
     np.positive: lambda v, y: np.ones_like(_value_float(v)),
     np.square: lambda v, y: 2 * v,  # d(v²) = 2v
-    np.sqrt: lambda v, y: 0.5 / y,  # d√v = 1/(2√v)
-    np.cbrt: lambda v, y: 1 / (3 * y * y),  # d∛v = 1/(3∛v²)
     np.reciprocal: lambda v, y: -(y * y),  # d(1/v) = −1/v²
-    np.exp: lambda v, y: y,  # d eᵛ = eᵛ
     np.expm1: lambda v, y: y + 1,
     np.exp2: lambda v, y: y * LN2,
-    np.log: lambda v, y: 1 / v,  # d ln v = 1/v
     np.log1p: lambda v, y: 1 / (1 + v),
     np.log2: lambda v, y: 1 / (v * LN2),
     np.log10: lambda v, y: 1 / (v * LN10),
-    np.sin: lambda v, y: np.cos(v),  # d sin = cos
-    np.cos: lambda v, y: -np.sin(v),  # d cos = −sin
-    np.tan: lambda v, y: 1 + y * y,  # d tan = 1 + tan²
-    np.arcsin: lambda v, y: 1 / np.sqrt(1 - v * v),
-    np.arccos: lambda v, y: -1 / np.sqrt(1 - v * v),
-    np.arctan: lambda v, y: 1 / (1 + v * v),
-    np.sinh: lambda v, y: np.cosh(v),
-    np.cosh: lambda v, y: np.sinh(v),
-    np.tanh: lambda v, y: 1 - y * y,  # d tanh = 1 − tanh²
-    np.arcsinh: lambda v, y: 1 / np.sqrt(v * v + 1),
-    np.arccosh: lambda v, y: 1 / np.sqrt(v * v - 1),
-    np.arctanh: lambda v, y: 1 / (1 - v * v),
-    np.absolute: lambda v, y: np.sign(v),  # d|v| = sign(v), taken as 0 at v = 0
     np.fabs: lambda v, y: np.sign(v),
     np.deg2rad: lambda v, y: np.full_like(_value_float(v), math.pi / 180),
     np.rad2deg: lambda v, y: np.full_like(_value_float(v), 180 / math.pi),
 }
 # piecewise-constant functions: their derivative is 0 wherever it exists
-_STEP_FUNCTIONS = (np.sign, np.floor, np.ceil, np.rint, np.trunc)
+_STEP_FUNCTIONS = (*_functions.step_functions(), np.floor, np.ceil, np.rint, np.trunc)
 # functions of the values alone (tests and comparisons): no derivative to carry
 _VALUE_ONLY = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
                np.isfinite, np.isnan, np.isinf, np.signbit, np.logical_and, np.logical_or,

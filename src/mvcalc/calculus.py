@@ -247,7 +247,7 @@ def _as_callable(f: Any) -> Callable[..., Any]:
     if callable(f):
         return f  # type: ignore[no-any-return]
     from mvcalc import symbolic
-    from mvcalc.optimize import as_function  # TypeError unless f is text
+    from mvcalc._numeric import as_function  # TypeError unless f is text
 
     try:
         g, names = as_function(f, "f")

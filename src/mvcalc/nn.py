@@ -21,6 +21,7 @@ one training step is one forward pass, one backward pass and one vectorised upda
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -180,6 +181,9 @@ class _Workspace:
         self.da_dz = [np.empty((k, n)) for k in sizes]
         self.dC_dz = [np.empty((k, n)) for k in sizes]
         self.dC_da = [np.empty((k, n)) for k in sizes]
+        # a(L) − y for the cost, apart from the backward pass's buffers: computing C never
+        # touches what backpropagation uses, and backpropagation never needs C computed first
+        self.residual = np.empty((sizes[-1], n))
         # ∂z/∂b = 1: summing ∂C/∂z over the N examples is a product with a column of ones.
         self.ones = np.ones((n, 1))
 
@@ -303,7 +307,8 @@ class Network:
     def _workspace(self, n: int) -> _Workspace:
         ws = self._workspaces.get(n)
         if ws is None:
-            memory(8.0 * 5 * n * sum(self.sizes), f"{n} examples through {list(self.sizes)}")
+            cells = n * (5 * sum(self.sizes) + self.sizes[-1])  # 5 arrays a layer, the residual
+            memory(8.0 * cells, f"{n} examples through {list(self.sizes)}")
             if len(self._workspaces) >= 4:  # bounded: keep the most recent few batch sizes
                 self._workspaces.pop(next(iter(self._workspaces)))
             ws = self._workspaces[n] = _Workspace(self.sizes, n)
@@ -346,7 +351,7 @@ class Network:
     @staticmethod
     def _cost(a_L: FloatArray, y: FloatArray, ws: _Workspace) -> float:
         # C = ||a(L) - y||² / N
-        r = np.subtract(a_L, y, out=ws.dC_da[-1]).ravel()
+        r = np.subtract(a_L, y, out=ws.residual).ravel()
         return float(np.dot(r, r)) / ws.n
 
     # ----------------------------------------------------------------------------------------
@@ -719,7 +724,7 @@ class Network:
 
 
 # --------------------------------------------------------------------------------------------
-# Validation helpers
+# Parameter views
 # --------------------------------------------------------------------------------------------
 
 
@@ -730,6 +735,11 @@ def _split(flat: FloatArray, shapes: Sequence[tuple[int, int]]) -> list[FloatArr
         views.append(flat[start : start + r * c].reshape(r, c))
         start += r * c
     return views
+
+
+# --------------------------------------------------------------------------------------------
+# Validation helpers
+# --------------------------------------------------------------------------------------------
 
 
 def _validate_sizes(sizes: Any) -> tuple[int, ...]:
@@ -744,7 +754,7 @@ def _validate_sizes(sizes: Any) -> tuple[int, ...]:
         out.append(int(s))
     if len(out) < 2:
         raise ValueError(f"sizes must list at least two layers (inputs and outputs), got {out}")
-    n_parameters = sum(m * (n + 1) for n, m in zip(out[:-1], out[1:], strict=False))
+    n_parameters = sum(m * (n + 1) for n, m in itertools.pairwise(out))
     memory(8.0 * 6 * n_parameters, f"a network of sizes {out}")  # θ, ∇θ and training copies
     return tuple(out)
 

@@ -48,9 +48,8 @@ Strategy = Callable[[Any, Any, Any], ArrayLike]
 def as_function(f: Any, name: str = "f") -> tuple[Callable[[Any], Any], list[str] | None]:
     """A callable of one argument (scalar or vector) from a callable or maths text.
 
-    Text with one variable gives a function of a scalar; with several, a function of the vector
-    of the variables in alphabetical order; a comma-separated list gives a vector function.
-    Returns the function and, for text, the variable names.
+    The same as :func:`mvcalc._numeric.as_function`, where it lives (kept here, public, and
+    importing SymPy only when text is given, so that ``import mvcalc`` stays light).
 
     Examples
     --------
@@ -61,28 +60,9 @@ def as_function(f: Any, name: str = "f") -> tuple[Callable[[Any], Any], list[str
     """
     if callable(f):
         return f, None
-    if not isinstance(f, str):
-        raise TypeError(f"{name} must be callable or maths text, got {type(f).__name__}")
-    import sympy
+    from mvcalc import _numeric
 
-    from mvcalc import symbolic
-    from mvcalc._numeric import numeric_function
-
-    exprs = symbolic.parse_many(f)
-    symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=str)
-    if not symbols:
-        raise ValueError(f"{name} must depend on at least one variable, got {f!r}")
-    numeric = numeric_function(sympy.Matrix(exprs) if len(exprs) > 1 else exprs[0], symbols)
-    names = [str(s) for s in symbols]
-    if len(exprs) > 1:
-        parts = [numeric_function(e, symbols) for e in exprs]
-        if len(symbols) == 1:
-            return (lambda x: np.stack([np.asarray(p(x)) * 1.0 for p in parts])), names
-        return (lambda v: np.stack([p(*[v[i] for i in range(len(symbols))]) + 0.0 * v[0]
-                                    for p in parts])), names  # fmt: skip
-    if len(symbols) == 1:
-        return numeric, names
-    return (lambda v: numeric(*[v[i] for i in range(len(symbols))])), names
+    return _numeric.as_function(f, name)
 
 
 def _matching(x0: ArrayLike, names: list[str] | None) -> ArrayLike:
@@ -1004,7 +984,7 @@ def lagrange(
     except _budget.TooCostly:
         raise  # the user's limit: say so rather than guess numerically
     except (NotImplementedError, ValueError, TypeError):
-        solved = []
+        pass  # SymPy could not solve the system: the numeric search below takes over
     if not solutions:
         solutions = _numeric_lagrange(equations, unknowns, starts)
     points = [_budget.run(_classify, objective, gs, xs, lambdas, lagrangian, s,

@@ -24,7 +24,7 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike, NDArray
 
-from mvcalc import _budget
+from mvcalc import _budget, _functions, _interval
 from mvcalc._validate import nonnegative_int, positive_int
 
 __all__ = ["MAX_ORDER", "RemainderBound", "TaylorSeries", "taylor"]
@@ -187,7 +187,8 @@ class TaylorSeries:
             )
         n = self.order
         x0 = float(self.x0)
-        lo, hi = min(a, x0), max(b, x0)
+        # one float further out each way: x0 as a float may differ from the exact x0 by rounding
+        lo, hi = math.nextafter(min(a, x0), -math.inf), math.nextafter(max(b, x0), math.inf)
         if self.expression is not None:
             from mvcalc.symbolic import _cheap
 
@@ -202,7 +203,10 @@ class TaylorSeries:
         else:
             m, rigorous = self._grid_derivative_max(lo, hi), False
         reach = max(abs(a - x0), abs(b - x0))
-        bound = m / math.factorial(n + 1) * reach ** (n + 1) if math.isfinite(m) else math.inf
+        if math.isfinite(m):  # widened by the rounding of the n + 3 operations
+            bound = m / math.factorial(n + 1) * reach ** (n + 1) * (1 + 4 * (n + 3) * _interval.EPS)
+        else:
+            bound = math.inf
         grid = np.linspace(a, b, 4001)
         with np.errstate(all="ignore"):
             errors = np.abs(np.asarray(self.f(grid), dtype=np.float64) - self(grid))
@@ -258,8 +262,7 @@ class TaylorSeries:
         return radius if radius < 1e6 else math.inf
 
 
-class _NotBounded(Exception):
-    """The derivative is unbounded on the interval (a pole or a domain edge inside)."""
+_NotBounded = _interval.NotBounded  # the derivative is unbounded there (a pole, a domain edge)
 
 
 class _Unsupported(Exception):
@@ -271,9 +274,10 @@ def _derivative_bound(
 ) -> tuple[float, bool]:
     """A rigorous bound of |f⁽ᵏ⁾| on [lo, hi] and True; or (nan, False) when the interval
     evaluator does not know a function of f⁽ᵏ⁾ (the caller then estimates on a grid)."""
-    derivative = sympy.diff(expression, x, k)
+    real = sympy.Dummy(str(x), real=True)  # x is real here: d|x|/dx = sign(x), not re/im parts
+    derivative = sympy.diff(expression.xreplace({x: real}), real, k)
     try:
-        return _max_abs_on(derivative, x, lo, hi, pieces), True
+        return _max_abs_on(derivative, real, lo, hi, pieces), True
     except (_NotBounded, OverflowError, ZeroDivisionError, ValueError):
         # a pole or a domain edge inside, or values beyond the range of floats (math's
         # OverflowError and ValueError): no finite bound is known, and inf is a true one
@@ -436,11 +440,12 @@ def _taylor_one(
 
     where = f"{x} = {shown(a)}"
     coefficients = []
-    derivative = expr
+    real = sympy.Dummy(str(x), real=True)  # x is real: d|x|/dx = sign(x), not re/im parts
+    derivative = expr.xreplace({x: real})
     for k in range(order + 1):
-        coefficients.append(substitute(derivative, {x: a}, where) / sympy.factorial(k))
+        coefficients.append(substitute(derivative, {real: a}, where) / sympy.factorial(k))
         if k < order:
-            derivative = sympy.diff(derivative, x)
+            derivative = sympy.diff(derivative, real)
     for c in coefficients:
         if c.has(sympy.zoo, sympy.nan) or not c.is_finite:
             raise ValueError(f"f is not differentiable {order} times at x0 = {a}")
@@ -542,17 +547,9 @@ def _cauchy_coefficients(f: Callable[..., Any], x0: float, order: int, reason: s
 
 
 # ------------------------------------------------------------------------------------------
-# Interval arithmetic, for rigorous bounds on |f⁽ⁿ⁺¹⁾|
+# Rigorous bounds on |f⁽ⁿ⁺¹⁾|: the interval extension of an expression (mvcalc._interval),
+# each elementary function's rule read from the one table (mvcalc._functions)
 # ------------------------------------------------------------------------------------------
-
-_EPS = float(np.finfo(float).eps)
-
-
-def _out(lo: float, hi: float) -> tuple[float, float]:
-    """Round outward by a few ulps, so floating-point error cannot shrink the interval."""
-    if math.isnan(lo) or math.isnan(hi):
-        raise _NotBounded
-    return (lo - 4 * _EPS * abs(lo) - 1e-300, hi + 4 * _EPS * abs(hi) + 1e-300)
 
 
 def _max_abs_on(expr: sympy.Expr, x: sympy.Symbol, lo: float, hi: float, pieces: int) -> float:
@@ -568,140 +565,37 @@ def _max_abs_on(expr: sympy.Expr, x: sympy.Symbol, lo: float, hi: float, pieces:
     return best
 
 
-Interval = tuple[float, float]
+Interval = _interval.Interval
 
 
 def _compile(e: sympy.Expr, x: sympy.Symbol) -> Callable[[Interval], Interval]:
     """The interval extension of ``e``: a function from an interval of x to one containing e."""
     if e == x:
         return lambda box: box
-    if e.is_Number or e.is_NumberSymbol:
-        constant = _out(float(e), float(e))
-        return lambda box: constant
-    if e.free_symbols and x not in e.free_symbols:
+    if not e.free_symbols:
+        if e.is_Number or e.is_NumberSymbol:
+            value = _interval.constant(float(e))  # NotBounded for oo, zoo, nan
+            return lambda box: value
+    elif x not in e.free_symbols:
         raise _Unsupported(f"other variables: {e.free_symbols}")
+    if isinstance(e, sympy.DiracDelta):  # from the derivatives of sign and abs
+        (inner, *_) = [_compile(a, x) for a in e.args[:1]]
+        return lambda box: _interval.dirac_delta(*inner(box))
+    if e.is_Pow and not e.args[1].is_Rational:
+        # b^g = exp(g ln b): real for b > 0 (the log rule refuses the rest)
+        return _compile(sympy.exp(e.args[1] * sympy.log(e.args[0]), evaluate=False), x)
     parts = [_compile(a, x) for a in e.args]
     if e.is_Add:
-        return lambda box: _add([p(box) for p in parts])
+        return lambda box: _interval.add([p(box) for p in parts])
     if e.is_Mul:
-        return lambda box: _mul([p(box) for p in parts])
+        return lambda box: _interval.mul([p(box) for p in parts])
     if e.is_Pow:
-        base, exponent = parts[0], e.args[1]
-        if not exponent.is_Rational:
-            raise _Unsupported(f"power {exponent}")
-        return lambda box: _power(base(box), exponent)
-    rule = _FUNCTION_RULES.get(e.func)
-    if rule is None or len(parts) != 1:
+        base, exponent = parts[0], sympy.Rational(e.args[1])
+        p, q = int(exponent.p), int(exponent.q)
+        return lambda box: _interval.power(base(box), p, q)
+    entry = _functions.by_sympy().get(e.func)
+    if entry is None or entry.interval is None or len(parts) != 1:
         raise _Unsupported(str(e.func))
+    rule = entry.interval
     (inner,) = parts
     return lambda box: rule(*inner(box))
-
-
-def _add(items: list[Interval]) -> Interval:
-    return _out(sum(a for a, _ in items), sum(b for _, b in items))
-
-
-def _mul(items: list[Interval]) -> Interval:
-    lo, hi = items[0]
-    for c, d in items[1:]:
-        products = [lo * c, lo * d, hi * c, hi * d]
-        products = [0.0 if math.isnan(p) else p for p in products]  # 0 · ∞
-        lo, hi = min(products), max(products)
-    return _out(lo, hi)
-
-
-def _log(a: float, b: float) -> Interval:
-    if a <= 0:
-        raise _NotBounded
-    return _out(math.log(a), math.log(b))
-
-
-def _cosh_interval(a: float, b: float) -> Interval:
-    low = 1.0 if a <= 0 <= b else min(_cosh(a), _cosh(b))
-    return _out(low, max(_cosh(a), _cosh(b)))
-
-
-def _abs_interval(a: float, b: float) -> Interval:
-    low = 0.0 if a <= 0 <= b else min(abs(a), abs(b))
-    return _out(low, max(abs(a), abs(b)))
-
-
-def _tan_interval(a: float, b: float) -> Interval:
-    k = math.floor((a - math.pi / 2) / math.pi) + 1
-    if a <= math.pi / 2 + k * math.pi <= b or b - a >= math.pi:
-        raise _NotBounded
-    return _out(math.tan(a), math.tan(b))
-
-
-def _arc(g: Callable[[float], float]) -> Callable[[float, float], Interval]:
-    def rule(a: float, b: float) -> Interval:
-        if a < -1 or b > 1:
-            raise _NotBounded
-        return _out(min(g(a), g(b)), max(g(a), g(b)))
-
-    return rule
-
-
-_FUNCTION_RULES: dict[Any, Callable[[float, float], Interval]] = {
-    sympy.exp: lambda a, b: _out(_exp(a), _exp(b)),
-    sympy.log: _log,
-    sympy.sin: lambda a, b: _trig(a, b, 0.0),
-    sympy.cos: lambda a, b: _trig(a, b, math.pi / 2),
-    sympy.tan: _tan_interval,
-    sympy.atan: lambda a, b: _out(math.atan(a), math.atan(b)),
-    sympy.tanh: lambda a, b: _out(math.tanh(a), math.tanh(b)),
-    sympy.sinh: lambda a, b: _out(_sinh(a), _sinh(b)),
-    sympy.cosh: _cosh_interval,
-    sympy.Abs: _abs_interval,
-    sympy.asin: _arc(math.asin),
-    sympy.acos: _arc(math.acos),
-}
-
-
-def _exp(v: float) -> float:
-    return math.inf if v > 709 else math.exp(v)
-
-
-def _sinh(v: float) -> float:
-    return math.copysign(math.inf, v) if abs(v) > 709 else math.sinh(v)
-
-
-def _cosh(v: float) -> float:
-    return math.inf if abs(v) > 709 else math.cosh(v)
-
-
-def _trig(a: float, b: float, shift: float) -> tuple[float, float]:
-    """sin over [a, b] (cos as sin shifted by π/2): extremes at the ends or at peaks inside."""
-    if b - a >= 2 * math.pi or not (math.isfinite(a) and math.isfinite(b)):
-        return (-1.0, 1.0)
-    a2, b2 = a + shift, b + shift
-    values = [math.sin(a2), math.sin(b2)]
-    k = math.ceil((a2 - math.pi / 2) / math.pi)
-    while math.pi / 2 + k * math.pi <= b2:
-        values.append(1.0 if k % 2 == 0 else -1.0)
-        k += 1
-    return _out(max(min(values), -1.0), min(max(values), 1.0))
-
-
-def _power(base: tuple[float, float], exponent: sympy.Expr) -> tuple[float, float]:
-    a, b = base
-    p = float(exponent)
-    if exponent.is_Integer:
-        n = int(exponent)
-        if n < 0:
-            if a <= 0 <= b:
-                raise _NotBounded
-            lo, hi = _power((a, b), sympy.Integer(-n))
-            return _out(min(1 / lo, 1 / hi), max(1 / lo, 1 / hi))
-        if n % 2 == 0:
-            ends = [abs(a) ** n, abs(b) ** n]
-            low = 0.0 if a <= 0 <= b else min(ends)
-            return _out(low, max(ends))
-        return _out(a**n, b**n)
-    # fractional powers: defined for a non-negative base
-    if a < 0:
-        raise _NotBounded
-    if p < 0 and a == 0:
-        raise _NotBounded
-    ends = [a**p, b**p]
-    return _out(min(ends), max(ends))

@@ -66,7 +66,7 @@ def grid(bounds: Bounds, nx: int, ny: int | None = None) -> tuple[Grid, Grid]:
 def on_grid(func: Callable[[Any], Any], gx: Grid, gy: Grid) -> Grid:
     """``func(np.stack([gx, gy]))`` as a float array; overflow and NaN pass without warnings.
 
-    The functions of two variables that :func:`mvcalc.optimize.as_function` makes take the point
+    The functions of two variables that :func:`mvcalc._numeric.as_function` makes take the point
     as one array whose first axis holds (x, y).
 
     Examples

@@ -17,7 +17,7 @@ __all__ = ["descent_paths", "lagrange_points", "newton_tangents"]
 
 
 def _function(f: Any) -> Callable[[Any], Any]:
-    from mvcalc.optimize import as_function
+    from mvcalc._numeric import as_function
 
     return as_function(f)[0]
 

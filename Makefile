@@ -54,6 +54,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_jacobian.py
 	$(BIN)/python benchmarks/bench_mgh.py
 	$(BIN)/python benchmarks/bench_sandpit.py
+	$(BIN)/python benchmarks/bench_startup.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 
 import numpy as np
@@ -10,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mvcalc as mc
+from mvcalc.datasets import read_csv
 
 
 def heart_point(t: float) -> tuple[float, float]:
@@ -103,3 +106,119 @@ def test_heights_returns_fresh_arrays():
     density[:] = 0
     x2, density2 = mc.datasets.heights()
     assert x2[0] == 51.25 and math.fsum(density2 * 2.5) == pytest.approx(1.0)
+
+
+# --------------------------------------------------------------------------------------------
+# read_csv, against Python's csv module (the oracle) and float()
+# --------------------------------------------------------------------------------------------
+
+NAMES = st.text(alphabet="abcxyz_", min_size=1, max_size=4)
+CELLS = st.floats(allow_nan=False, allow_infinity=False).map(repr) | st.integers(
+    -(10**6), 10**6
+).map(str)
+
+
+def oracle(text: str, wanted: list[str]) -> list[list[float]]:
+    """The columns as Python's csv module and float() read them (blank rows skipped)."""
+    rows = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
+    header = [c.strip() for c in rows[0]]
+    return [[float(r[header.index(name)]) for r in rows[1:]] for name in wanted]
+
+
+@given(
+    st.lists(NAMES, min_size=1, max_size=4, unique=True).flatmap(
+        lambda names: st.tuples(
+            st.just(names),
+            st.lists(st.lists(CELLS, min_size=len(names), max_size=len(names)), max_size=8),
+            st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+            st.sampled_from(["\n", "\r\n"]),
+            st.randoms(use_true_random=False),
+        )
+    )
+)
+def test_read_csv_agrees_with_the_csv_module(tmp_path_factory, case):
+    names, rows, quoting, newline, rnd = case
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=quoting, lineterminator=newline)
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(row)
+        if rnd.random() < 0.2:
+            buffer.write(newline)  # a blank line, skipped by both
+    text = buffer.getvalue()
+    path = tmp_path_factory.mktemp("csv") / "data.csv"
+    path.write_bytes(text.encode())
+    wanted = rnd.sample(names, rnd.randint(1, len(names)))
+    got = read_csv(path, wanted)
+    want = oracle(text, wanted)
+    assert len(got) == len(wanted)
+    for column, expected in zip(got, want, strict=True):
+        assert column.dtype == np.float64 and column.shape == (len(rows),)
+        assert column.tolist() == expected  # exactly: the same decimal strings, the same floats
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_read_csv_strips_spaces_and_a_byte_order_mark_and_accepts_str_paths(tmp_path):
+    path = write(tmp_path / "d.csv", "\ufeff x , y \n 1 , 2.5e1 \n-3,4\n", encoding="utf-8")
+    x, y = read_csv(str(path), ["x", "y"])
+    assert x.tolist() == [1.0, -3.0] and y.tolist() == [25.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "columns", "fragment"),
+    [
+        ("x,y,x\n1,2,3\n", ["y"], "the header names 'x' more than once"),
+        ("x,y\n1,2\n3,abc\n", ["x", "y"], "line 3, column 'y': 'abc' is not a number"),
+        ("x,y\n\n1,2\n\n3,nan\n", ["x", "y"], "line 5, column 'y': 'nan' is not finite"),
+        ("x,y\n1,-inf\n", ["y"], "line 2, column 'y': '-inf' is not finite"),
+        ("x,y\n1\n", ["x", "y"], "line 2, column 'y': '' is not a number"),
+        ("x,y\n1,2\n", ["z"], "no column 'z'; the columns are x, y"),
+        ("\n \n", ["x"], "the file is empty"),
+        ("x\n" + "1" * 200_000 + "\n", ["x"], "not a valid CSV file"),  # csv's field limit
+    ],
+)
+def test_read_csv_refuses_bad_files_naming_file_line_and_column(tmp_path, text, columns, fragment):
+    path = write(tmp_path / "bad.csv", text)
+    with pytest.raises(ValueError, match=r"bad\.csv") as info:
+        read_csv(path, columns)
+    assert fragment in str(info.value)
+
+
+def test_read_csv_line_numbers_are_the_file_s_own_after_a_multi_line_cell(tmp_path):
+    path = write(tmp_path / "d.csv", 'note,x\n"two\nlines",1\nok,zz\n')
+    with pytest.raises(ValueError, match="line 4, column 'x': 'zz' is not a number"):
+        read_csv(path, ["x"])
+
+
+def test_read_csv_refuses_missing_unreadable_and_oversized_files(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="no such file"):
+        read_csv(tmp_path / "nope.csv", ["x"])
+    with pytest.raises(ValueError, match="cannot read"):
+        read_csv(tmp_path, ["x"])  # a directory
+    latin = write(tmp_path / "latin.csv", "x\n1\n\xe9\n", encoding="latin-1")
+    with pytest.raises(ValueError, match="cannot read"):
+        read_csv(latin, ["x"])
+    monkeypatch.setattr(mc.datasets, "CSV_LIMIT", 64)
+    big = write(tmp_path / "big.csv", "x\n" + "1\n" * 40)
+    with pytest.raises(ValueError, match="larger than"):
+        read_csv(big, ["x"])
+    small = write(tmp_path / "small.csv", "x\n" + "1\n" * 20)
+    assert read_csv(small, ["x"])[0].tolist() == [1.0] * 20
+
+
+@pytest.mark.parametrize(
+    ("path", "columns", "error", "fragment"),
+    [
+        (3, ["x"], TypeError, "path"),
+        ("d.csv", "x", TypeError, "columns"),
+        ("d.csv", [1], TypeError, "columns"),
+        ("d.csv", [], ValueError, "columns"),
+    ],
+)
+def test_read_csv_checks_its_arguments(path, columns, error, fragment):
+    with pytest.raises(error, match=fragment):
+        read_csv(path, columns)

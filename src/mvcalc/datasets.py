@@ -13,7 +13,13 @@ True
 
 from __future__ import annotations
 
+import csv
 import importlib
+import io
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,8 +38,13 @@ __all__ = [
     "SandpitSurface",
     "heart_curve",
     "heights",
+    "read_csv",
     "sandpit_surface",
 ]
+
+#: The largest CSV file :func:`read_csv` reads, in bytes: a data file, not a stream
+#: (``/dev/zero``) or a disk image.
+CSV_LIMIT = 64 << 20
 
 # name here -> its name in mvcalc.sandpit, where the sandpit's floors live
 _SANDPIT = {
@@ -144,3 +155,99 @@ def heights() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     frequency[first : first + len(_HEIGHT_FREQUENCIES)] = _HEIGHT_FREQUENCIES
     density: NDArray[np.float64] = frequency / (frequency.sum() * 2.5)
     return left + 1.25, density
+
+
+def read_csv(
+    path: str | os.PathLike[str], columns: Sequence[str]
+) -> tuple[NDArray[np.float64], ...]:
+    """The named columns of a CSV file with a header row, as arrays of floats.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A UTF-8 text file (a byte-order mark is allowed) of at most :data:`CSV_LIMIT` bytes
+        (64 MiB), read with Python's :mod:`csv` module. Its first non-blank row names the
+        columns; blank rows are skipped (line numbers in messages are the file's own).
+    columns : sequence of str
+        The names of the columns wanted, in the order wanted.
+
+    Returns
+    -------
+    tuple of ndarray
+        One 1-D float array per name in ``columns``, in that order.
+
+    Raises
+    ------
+    ValueError
+        The file is missing, unreadable, larger than the limit, not valid CSV or empty; the
+        header names a column more than once; a wanted column is absent; or a cell of a wanted
+        column is not a finite number (the message gives the file, the line and the column).
+    TypeError
+        ``columns`` is not a sequence of strings.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from mvcalc.datasets import read_csv
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     data = pathlib.Path(folder) / "d.csv"
+    ...     _ = data.write_text("x,y,note\\n1,2.5,a\\n\\n2,-1e3,b\\n")
+    ...     read_csv(data, ["y", "x"])
+    (array([   2.5, -1000. ]), array([1., 2.]))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     data = pathlib.Path(folder) / "bad.csv"
+    ...     _ = data.write_text("x,y\\n1,2\\n3,inf\\n")
+    ...     read_csv(data, ["x", "y"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: ...bad.csv, line 3, column 'y': 'inf' is not finite
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path: expected a file name, got {type(path).__name__}")
+    if isinstance(columns, str) or not isinstance(columns, Sequence):
+        raise TypeError("columns: expected a sequence of column names like ['x', 'y']")
+    if not all(isinstance(name, str) for name in columns):
+        raise TypeError("columns: expected column names (strings)")
+    if not columns:
+        raise ValueError("columns: expected at least one column name")
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            text = handle.read(CSV_LIMIT + 1)
+        if len(text) > CSV_LIMIT:
+            raise ValueError(f"{path}: larger than {CSV_LIMIT >> 20} MiB; mvcalc reads data "
+                             "files up to that size")  # fmt: skip
+        reader = csv.reader(io.StringIO(text, newline=""))
+        # each non-blank row with the number of its (last) line in the file
+        rows = [(row, reader.line_num) for row in reader if any(cell.strip() for cell in row)]
+    except FileNotFoundError:
+        raise ValueError(f"no such file: {str(path)!r}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read {str(path)!r}: {exc}") from None
+    except csv.Error as exc:
+        raise ValueError(f"{path}: not a valid CSV file: {exc}") from None
+    if not rows:
+        raise ValueError(f"{path}: the file is empty (expected a header row and data)")
+    header = [cell.strip() for cell in rows[0][0]]
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if twice:
+        raise ValueError(f"{path}: the header names {', '.join(map(repr, twice))} more than once")
+    indices = []
+    for name in columns:
+        if name not in header:
+            raise ValueError(f"{path}: no column {name!r}; the columns are {', '.join(header)}")
+        indices.append(header.index(name))
+    values: list[list[float]] = [[] for _ in columns]
+    for row, line_no in rows[1:]:
+        for column, index, name in zip(values, indices, columns, strict=True):
+            cell = row[index].strip() if index < len(row) else ""
+            try:
+                value = float(cell)
+            except ValueError:
+                raise ValueError(
+                    f"{path}, line {line_no}, column {name!r}: {cell!r} is not a number"
+                ) from None
+            if not math.isfinite(value):
+                raise ValueError(f"{path}, line {line_no}, column {name!r}: {cell!r} is not finite")
+            column.append(value)
+    return tuple(np.array(column, dtype=np.float64) for column in values)

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from mvcalc import _budget
+from mvcalc import _budget, _functions
 from mvcalc._budget import TooCostly, get_time_limit, set_time_limit, time_limit
 from mvcalc._validate import finite_float
 
@@ -51,6 +51,7 @@ __all__ = [
     "get_time_limit",
     "hessian",
     "jacobian",
+    "only_variable",
     "parse",
     "parse_many",
     "set_time_limit",
@@ -83,43 +84,9 @@ CHEAP_WORK = 400
 _ALLOWED_CHARACTERS = re.compile(r"[0-9A-Za-z_\s+\-*/^().,]*")
 
 
-def _sigmoid(x: sympy.Expr) -> sympy.Expr:
-    return 1 / (1 + sympy.exp(-x))
-
-
-def _log(x: sympy.Expr, base: sympy.Expr | None = None) -> sympy.Expr:
-    return sympy.log(x) if base is None else sympy.log(x, base)
-
-
-#: name → (SymPy constructor, allowed numbers of arguments)
-FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
-    "sin": (sympy.sin, (1,)),
-    "cos": (sympy.cos, (1,)),
-    "tan": (sympy.tan, (1,)),
-    "sec": (sympy.sec, (1,)),
-    "csc": (sympy.csc, (1,)),
-    "cot": (sympy.cot, (1,)),
-    "asin": (sympy.asin, (1,)),
-    "acos": (sympy.acos, (1,)),
-    "atan": (sympy.atan, (1,)),
-    "arcsin": (sympy.asin, (1,)),
-    "arccos": (sympy.acos, (1,)),
-    "arctan": (sympy.atan, (1,)),
-    "sinh": (sympy.sinh, (1,)),
-    "cosh": (sympy.cosh, (1,)),
-    "tanh": (sympy.tanh, (1,)),
-    "asinh": (sympy.asinh, (1,)),
-    "acosh": (sympy.acosh, (1,)),
-    "atanh": (sympy.atanh, (1,)),
-    "exp": (sympy.exp, (1,)),
-    "log": (_log, (1, 2)),
-    "ln": (sympy.log, (1,)),
-    "sqrt": (sympy.sqrt, (1,)),
-    "cbrt": (sympy.cbrt, (1,)),
-    "abs": (sympy.Abs, (1,)),
-    "sign": (sympy.sign, (1,)),
-    "sigmoid": (_sigmoid, (1,)),
-}
+#: name → (SymPy constructor, allowed numbers of arguments), from the one table of
+#: elementary functions (:mod:`mvcalc._functions`)
+FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = _functions.parser_names()
 
 #: names that stand for constants
 CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E, "E": sympy.E}
@@ -599,13 +566,9 @@ def diff(
         raise ValueError(f"variables: {len(variables)} differentiations; the limit is "
                          f"{MAX_DIFFERENTIATIONS}")  # fmt: skip
     if not variables:
-        free = sorted(f.free_symbols, key=str)
-        if len(free) > 1:
-            names = ", ".join(map(str, free))
-            raise ValueError(f"variables: the expression has several ({names}); name one")
-        if not free:
+        if not f.free_symbols:
             return sympy.Integer(0)
-        xs = free
+        xs = [only_variable(f)]
     else:
         xs = [_symbol(v, "variables") for v in variables]
     return _budget.run(sympy.diff, f, *xs, time_limit=time_limit, cheap=_cheap([f], len(xs)))
@@ -1032,13 +995,10 @@ class Derivation:
 
 _RULES_NAMED_RULE = {"constant", "power", "sum", "constant multiple", "product", "quotient",
                      "chain", "general power"}  # fmt: skip
-_FUNCTION_RULES = {
-    sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",
-    sympy.sec: "sec", sympy.csc: "csc", sympy.cot: "cot", sympy.asin: "asin",
-    sympy.acos: "acos", sympy.atan: "atan", sympy.sinh: "sinh", sympy.cosh: "cosh",
-    sympy.tanh: "tanh", sympy.asinh: "asinh", sympy.acosh: "acosh", sympy.atanh: "atanh",
-    sympy.Abs: "abs", sympy.sign: "sign",
-}  # fmt: skip
+#: explain's rule name for each SymPy function class, from the one table (_functions.py)
+_FUNCTION_RULES: dict[Any, str] = {
+    cls: entry.rule for cls, entry in _functions.by_sympy().items() if entry.rule is not None
+}
 
 
 def explain(
@@ -1080,10 +1040,7 @@ def explain(
     """
     f = _expression(expr)
     if variable is None:
-        free = sorted(f.free_symbols, key=str)
-        if len(free) > 1:
-            raise ValueError("variable: the expression has several variables; name one")
-        x = free[0] if free else sympy.Symbol("x")
+        x = only_variable(f)
     else:
         x = _symbol(variable)
     return _budget.run(_explain, f, x, time_limit=time_limit, cheap=_cheap([f], 1))
@@ -1151,3 +1108,42 @@ def _derive(f: sympy.Expr, x: sympy.Symbol, steps: list[Step], depth: int) -> sy
         steps.append(Step(rule, f.func(u), outer, depth + 1, with_respect_to=u))
         return done("chain", outer * _derive(u, x, steps, depth + 1))
     return done("sympy", sympy.diff(f, x))  # anything else: SymPy's derivative, unexplained
+
+
+def only_variable(expr: str | sympy.Expr, name: str = "expression") -> sympy.Symbol:
+    """The one variable of an expression: its only free symbol, or ``x`` if it has none.
+
+    Parameters
+    ----------
+    expr : str or sympy.Expr
+        The expression (a string is parsed with :func:`parse`).
+    name : str, optional
+        What to call it in the error message (default ``"expression"``).
+
+    Returns
+    -------
+    sympy.Symbol
+        Its free symbol; ``x`` for a constant.
+
+    Raises
+    ------
+    ValueError
+        It has several free symbols (the message names them).
+
+    Examples
+    --------
+    >>> from mvcalc import symbolic
+    >>> symbolic.only_variable("t**2 + sin(t)")
+    t
+    >>> symbolic.only_variable("pi/2")
+    x
+    >>> symbolic.only_variable("x*y", "f")
+    Traceback (most recent call last):
+    ...
+    ValueError: the f has several variables (x, y)
+    """
+    f = _expression(expr)
+    free = sorted(f.free_symbols, key=str)
+    if len(free) > 1:
+        raise ValueError(f"the {name} has several variables ({', '.join(map(str, free))})")
+    return free[0] if free else sympy.Symbol("x")

@@ -24,7 +24,7 @@ True
 
 from __future__ import annotations
 
-from mvcalc.regression.fit import JACOBIANS, METHODS, chi_squared, fit
+from mvcalc.regression.fit import COURSE_AGGRESSION, JACOBIANS, METHODS, chi_squared, fit
 from mvcalc.regression.linear import linear_fit
 from mvcalc.regression.models import (
     KNOWN_JACOBIANS,
@@ -35,6 +35,7 @@ from mvcalc.regression.models import (
 )
 
 __all__ = [
+    "COURSE_AGGRESSION",
     "JACOBIANS",
     "KNOWN_JACOBIANS",
     "METHODS",

@@ -52,9 +52,13 @@ from mvcalc.regression._common import FloatArray, Model, count_parameters, sigma
 from mvcalc.regression.models import KNOWN_JACOBIANS
 from mvcalc.results import FitResult
 
-__all__ = ["JACOBIANS", "METHODS", "chi_squared", "fit"]
+__all__ = ["COURSE_AGGRESSION", "JACOBIANS", "METHODS", "chi_squared", "fit"]
 
 METHODS = ("levenberg-marquardt", "gauss-newton", "steepest-descent")
+
+#: The course's fixed step multiplier for steepest descent on the heights' χ² (its assignment's
+#: ``aggression = 2000``); ``mvcalc heights`` uses it when no --aggression is given.
+COURSE_AGGRESSION = 2000.0
 
 
 # ------------------------------------------------------------------------------------------------

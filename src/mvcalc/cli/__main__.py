@@ -1,0 +1,7 @@
+"""``python -m mvcalc.cli``: the same as the ``mvcalc`` command."""
+
+import sys
+
+from mvcalc.cli import main
+
+sys.exit(main())

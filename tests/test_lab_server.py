@@ -666,7 +666,7 @@ def test_the_served_app_refuses_a_rebound_host(served):
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--port", "70000"], "--port must be at most 65535"),
+        (["--port", "70000"], "--port: expected an integer <= 65535"),
         (["--port", "-1"], "expected an integer >= 0"),
         (["--host", "256.1.1.1"], "cannot listen there"),
         (["--scenario", "moon"], "invalid choice"),

@@ -484,7 +484,7 @@ def test_starting_at_the_minimum(text, x0):
         (lambda: mc.minimize("x**2", 1.0, method="bfgs"), ValueError, "method must be one of"),
         (lambda: mc.minimize(42, 1.0), TypeError, "f must be callable or maths text"),
         (lambda: mc.minimize("x**2", [np.nan]), ValueError, "x0 must be finite"),
-        (lambda: mc.minimize("x**2", [[1.0]]), ValueError, "x0 must be a scalar or 1-D"),
+        (lambda: mc.minimize("x**2", [[1.0]]), ValueError, "x0 must be a number or 1-D"),
         (lambda: mc.minimize("x**2", 1.0, next_step=3), TypeError, "next_step must be callable"),
         (lambda: mc.minimize("x**2", 1.0, tol=0), ValueError, "tol must be positive"),
         (lambda: mc.minimize("x**2", 1.0, max_iter=0), ValueError, "max_iter"),

@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mvcalc import _functions
+from mvcalc._validate import finite_point
 
 __all__ = ["Dual", "grad", "hessian", "jacobian", "supported"]
 
@@ -793,14 +794,7 @@ def _seed(x: Any, name: str = "x") -> tuple[Dual, bool]:
         n = x.size if x.ndim else 1
         eye = np.eye(n) if x.ndim else np.ones(1)
         return Dual(x, eye, tag), x.ndim == 0
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a real number or a 1-D array of them, got {x!r}") from None
-    if arr.ndim > 1:
-        raise ValueError(f"{name} must be a scalar or a 1-D array, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite")
+    arr = finite_point(x, name)
     eye = np.eye(arr.size) if arr.ndim else np.ones(1)
     return Dual(arr, eye, tag), arr.ndim == 0
 

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mvcalc import _budget, steps
-from mvcalc._validate import function, one_of, positive_float, positive_int
+from mvcalc._validate import finite_point, function, one_of, positive_float, positive_int
 from mvcalc.autodiff import grad as ad_grad
 from mvcalc.autodiff import hessian as ad_hessian
 from mvcalc.autodiff import jacobian as ad_jacobian
@@ -74,18 +74,6 @@ def _matching(x0: ArrayLike, names: list[str] | None) -> ArrayLike:
                 f"x0 must give one value per variable ({', '.join(names)}), got {size}"
             )
     return x0
-
-
-def _start(x0: ArrayLike, name: str = "x0") -> np.ndarray:
-    try:
-        x = np.asarray(x0, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number or a 1-D array of numbers, got {x0!r}") from None
-    if x.ndim > 1:
-        raise ValueError(f"{name} must be a scalar or 1-D, got shape {x.shape}")
-    if x.size == 0 or not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} must be finite and not empty")
-    return x
 
 
 def _result(path: list[np.ndarray], fun: Any, status: str, message: str) -> Result:
@@ -164,7 +152,7 @@ def newton_raphson(
     (3.0, 'converged', 'converged: a root of multiplicity 3, by the modified step x − 3·f/f′')
     """
     func, names = as_function(f)
-    x = _start(_matching(x0, names))
+    x = finite_point(_matching(x0, names), "x0")
     tol = positive_float(tol, "tol")
     max_iter = positive_int(max_iter, "max_iter")
     if fprime is not None:
@@ -323,7 +311,7 @@ class _Objective:
         *,
         one_variable: bool = False,
     ) -> None:
-        start = _start(x0)
+        start = finite_point(x0, "x0")
         self.shape = start.shape
         self.x0 = start.reshape(-1)
         scalar = start.ndim == 0 or (one_variable and start.size == 1)

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, overload
 
+from mvcalc import _validate
+
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 #: The type of ``parser.add_subparsers(...)``, which each command module adds its commands to.
@@ -78,19 +80,23 @@ class LazyChoices(Sequence[str]):
 # --------------------------------------------------------------------------------------------
 
 
-def int_at_least(low: int) -> Callable[[str], int]:
-    """An argument type: an integer ``>= low``."""
+def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argument type: an integer ``>= low`` (and ``<= high``, the documented upper bound)."""
+    wanted = f"an integer >= {low}" if high is None else f"an integer from {low} to {high:,}"
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text[:40]!r}") from None
+        shown = str(value) if abs(value) < 10**30 else f"a number of {len(text.strip())} digits"
         if value < low:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {value}")
+            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {shown}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"expected an integer <= {high}, got {shown}")
         return value
 
-    parse.__name__ = f"integer >= {low}"
+    parse.__name__ = wanted
     return parse
 
 
@@ -99,10 +105,11 @@ def finite_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
+        raise argparse.ArgumentTypeError(f"expected a number, got {text[:40]!r}") from None
+    try:
+        return _validate.finite_float(value, "the number")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text[:40]!r}") from None
 
 
 def positive_float(text: str) -> float:

@@ -31,16 +31,26 @@ def add(sub: Subparsers[Parser]) -> None:
     p.add_argument(
         "--hidden",
         nargs="+",
-        type=int_at_least(1),
+        type=int_at_least(1, 10_000),
         default=[6, 7],
         metavar="N",
         help="hidden layer widths (default: 6 7)",
     )
-    p.add_argument("--iterations", type=int_at_least(0), default=10000, help="default: 10000")
+    p.add_argument(
+        "--iterations",
+        type=int_at_least(0, 1_000_000),
+        default=10000,
+        help="default: 10000 (at most 1,000,000)",
+    )
     p.add_argument("--aggression", type=finite_float, default=7.0, help="default: 7")
     p.add_argument("--noise", type=finite_float, default=1.0, help="default: 1")
     p.add_argument("--seed", type=int_at_least(0), default=0, help="default: 0")
-    p.add_argument("--points", type=int_at_least(1), default=100, help="points on the curve")
+    p.add_argument(
+        "--points",
+        type=int_at_least(1, 1_000_000),
+        default=100,
+        help="points on the curve (default: 100, at most 1,000,000)",
+    )
     p.add_argument("--activation", choices=["sigmoid", "tanh", "relu"], default="sigmoid", help="σ")
     p.add_argument("--record-every", type=int_at_least(1), default=100, metavar="K")
     p.add_argument("--out", type=figure_path, default=Path("backprop.png"), help="figure file")
@@ -63,7 +73,12 @@ def add(sub: Subparsers[Parser]) -> None:
         default=None,
         help=f"steepest descent's step multiplier (default: {COURSE_AGGRESSION:g}, the course's)",
     )
-    h.add_argument("--steps", type=int_at_least(1), default=50, help="iteration limit")
+    h.add_argument(
+        "--steps",
+        type=int_at_least(1, 1_000_000),
+        default=50,
+        help="iteration limit (default: 50, at most 1,000,000)",
+    )
     h.add_argument("--out-dir", type=Path, default=Path("out"), help="where the figures go")
     h.set_defaults(run=run_heights)
 

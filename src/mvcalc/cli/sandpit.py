@@ -19,13 +19,18 @@ def add(sub: Subparsers[Parser]) -> None:
                        "this machine only (127.0.0.1) unless --host says otherwise.")  # fmt: skip
     s.add_argument("--scenario", choices=SCENARIOS, default="bowl", metavar="NAME",
                    help="one of %(choices)s (default: bowl)")  # fmt: skip
-    s.add_argument("--seed", type=int_at_least(0), default=None, help="default: random")
+    s.add_argument(
+        "--seed",
+        type=int_at_least(0, 2**31 - 1),
+        default=None,
+        help="0 to 2147483647 (default: random)",
+    )
     s.add_argument("--mode", choices=MODES, default="depth", metavar="MODE",
                    help="one of %(choices)s (default: depth)")  # fmt: skip
     s.add_argument("--strategy", default=None, metavar="FILE.py:FUNC",
                    help="your own next_step(f, J, H) -> step, for the workers")  # fmt: skip
     s.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
-    s.add_argument("--port", type=int_at_least(0), default=0, help="default: 0, a free port")
+    s.add_argument("--port", type=int_at_least(0, 65535), default=0, help="default: 0, a free port")
     s.add_argument("--no-browser", action="store_true", help="do not open a browser")
     s.set_defaults(run=run_sandpit)
 

@@ -30,7 +30,7 @@ def add(sub: Subparsers[Parser]) -> None:
                        "the error over an interval, and draw the approximations.")  # fmt: skip
     t.add_argument("expression", help='e.g. "exp(x)"; several variables allow order ≤ 2')
     t.add_argument("--at", required=True, metavar="X0", help="the point: 0, or 1,2 in n-D")
-    t.add_argument("--order", type=int_at_least(0), default=4, help="default: 4")
+    t.add_argument("--order", type=int_at_least(0, 100), default=4, help="default: 4, at most 100")
     t.add_argument("--interval", type=pair, default=None, metavar="A,B",
                    help="where to bound the error (default: X0 ± 1)")  # fmt: skip
     t.add_argument("--out", type=figure_path, default=Path("taylor.png"), help="figure file")
@@ -42,7 +42,12 @@ def add(sub: Subparsers[Parser]) -> None:
     n.add_argument("expression", help='e.g. "x**3-2*x+2", or "x+y-3, x*y-2"')
     n.add_argument("--x0", type=vector, required=True, metavar="X0", help="start, e.g. -2")
     n.add_argument("--tol", type=finite_float, default=1e-12)
-    n.add_argument("--max-iter", type=int_at_least(1), default=100)
+    n.add_argument(
+        "--max-iter",
+        type=int_at_least(1, 100_000),
+        default=100,
+        help="default: 100, at most 100,000",
+    )
     n.add_argument("--out", type=figure_path, default=None, help="figure file (scalar f)")
     n.set_defaults(run=run_newton)
 
@@ -53,7 +58,12 @@ def add(sub: Subparsers[Parser]) -> None:
     m.add_argument("--x0", type=vector, required=True, metavar="X0", help="e.g. -1.2,1")
     m.add_argument("--method", choices=METHODS, default="hybrid")
     m.add_argument("--aggression", type=finite_float, default=0.1, help="γ, gradient descent")
-    m.add_argument("--max-iter", type=int_at_least(1), default=1000)
+    m.add_argument(
+        "--max-iter",
+        type=int_at_least(1, 100_000),
+        default=1000,
+        help="default: 1000, at most 100,000",
+    )
     m.add_argument("--out", type=figure_path, default=None, help="figure file (2 variables)")
     m.set_defaults(run=run_minimize)
 

@@ -100,7 +100,7 @@ def real_float(value: Any, name: str = "f", where: str = "") -> float:
     ValueError: f overflows at x = 1000: its value ≈ 1.97e+434 is beyond the range of a float
     >>> real_float(sympy.sqrt(-2), "f", "x = -2")
     Traceback (most recent call last):
-    ValueError: f is not real at x = -2: its value is sqrt(2)*I
+    ValueError: f is not real at x = -2: its value sqrt(2)*I is complex
     """
     at = f" at {where}" if where else ""
     if not isinstance(value, sympy.Basic):
@@ -116,7 +116,7 @@ def real_float(value: Any, name: str = "f", where: str = "") -> float:
     if not (real.is_Number and imag.is_Number):
         raise ValueError(f"{name}{at} cannot be evaluated numerically: {_shown(value)}")
     if imag != 0:
-        raise ValueError(f"{name} is not real{at}: its value is {_shown(value)}")
+        raise ValueError(f"{name} is not real{at}: its value {_shown(value)} is complex")
     if real is sympy.nan or not real.is_finite:
         raise ValueError(f"{name} is undefined{at}")
     if abs(real) > _FLOAT_MAX:
@@ -143,7 +143,7 @@ def numeric_function(
     (0.0, (2,))
     >>> numeric_function(sympy.pi**1000 * x, [x])
     Traceback (most recent call last):
-    ValueError: f overflows: its constant pi**1000 ≈ 1.41e+497 is beyond the range of a float
+    ValueError: f's constant pi**1000 overflows: its value ≈ 1.41e+497 is beyond the range of a float
     """
     symbols = list(variables)
     missing = expr.free_symbols - set(symbols)
@@ -194,20 +194,7 @@ def _constant(node: sympy.Expr, name: str) -> Any:
             return float(node)
         if abs(node) <= _FLOAT_MAX:
             return float(node)
-    try:
-        real, imag = sympy.N(node, 20, chop=True).as_real_imag()
-    except (TypeError, ValueError, ArithmeticError):
-        raise ValueError(f"{name}: its constant {_shown(node)} cannot be evaluated") from None
-    if not (real.is_Number and imag.is_Number):
-        raise ValueError(f"{name}: its constant {_shown(node)} cannot be evaluated")
-    if imag != 0:
-        raise ValueError(f"{name} is not real: its constant {_shown(node)} is complex")
-    if abs(real) > _FLOAT_MAX:
-        raise ValueError(
-            f"{name} overflows: its constant {_shown(node)} ≈ {approx(real)} is beyond the range "
-            "of a float"
-        )
-    return float(real)
+    return real_float(node, f"{name}'s constant {_shown(node)}")
 
 
 def _compile(node: sympy.Basic, index: dict[sympy.Symbol, int], name: str) -> Compiled:

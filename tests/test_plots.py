@@ -52,8 +52,22 @@ def test_training_curves_marks_an_early_stop():
     net = mc.Network([1, 2], activation="relu", seed=0)
     net.weights[0], net.biases[0] = [[1.0], [1.0]], [[0.0], [0.0]]
     history = net.train([[1e100]], [[1e150], [1e150]], iterations=5, noise=0.0)
-    assert not history.converged
+    assert history.status == "non-finite"
     assert "stopped early" in mc.plots.training_curves(history).get_suptitle()
+
+
+def test_training_curves_does_not_call_a_full_run_an_early_stop(history):
+    assert history.status == "max-iter"  # the usual outcome: the steps ran out
+    assert "stopped early" not in mc.plots.training_curves(history).get_suptitle()
+
+
+def test_training_curves_says_when_the_cost_rose():
+    x, y = mc.datasets.heart_curve()
+    rng = np.random.default_rng(0)
+    net = mc.Network([1, 6, 7, 2], seed=rng)
+    history = net.train(x, y, seed=rng, aggression=200, iterations=3000, record_every=1000)
+    assert history.status == "diverged"
+    assert "the cost rose" in mc.plots.training_curves(history).get_suptitle()
 
 
 def test_training_curves_rejects_bad_input(history):

@@ -74,7 +74,9 @@ def training_curves(history: TrainingHistory, *, title: str | None = None) -> Fi
             f"Backpropagation: cost {history.initial_cost:.4g} → {history.final_cost:.4g} "
             f"after {history.iterations:,} steps"
         )
-        if not history.converged:
-            title += " (stopped early)"
+        if history.status == "non-finite":
+            title += " (stopped early: the cost became non-finite)"
+        elif history.status == "diverged":
+            title += " (the cost rose: steps too large)"
     fig.suptitle(title)
     return fig

@@ -104,7 +104,10 @@ def real_float(value: Any, name: str = "f", where: str = "") -> float:
     """
     at = f" at {where}" if where else ""
     if not isinstance(value, sympy.Basic):
-        value = sympy.sympify(value) if isinstance(value, int | float) else value
+        if isinstance(value, int):
+            value = sympy.Integer(value)
+        elif isinstance(value, float):
+            value = sympy.Float(value)
     if not isinstance(value, sympy.Expr) or value.free_symbols:
         raise ValueError(f"{name}{at} is not a number: {_shown(value)}")
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):

@@ -619,7 +619,11 @@ def test_a_strategy_that_never_returns_leaves_nothing_running(strategies):
         assert all(gone(pid) for pid in children), children
         assert [t.name for t in threading.enumerate() if "strategy" in t.name] == []
     new = [t for t in threading.enumerate() if t not in threads]
-    assert new == [], new  # the server's threads, its workers' included, have ended
+    # the server's threads have ended; AnyIO keeps its thread pool's idle workers for a few
+    # seconds for reuse (they wait on a queue, running nothing), so those may remain
+    pooled = [t for t in new if t.name == "AnyIO worker thread"]
+    assert [t for t in new if t not in pooled] == [], new
+    assert len(pooled) <= 4, pooled  # one or two per request at a time, not one per click
 
 
 # ------------------------------------------------------------------------------------------

@@ -141,3 +141,22 @@ def test_a_leading_minus_sign_is_maths_not_an_option(tmp_path):
     result = run("newton", "-x**3+8", "--x0", "1", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "x = 2" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["--method", "gauss-newton", "--steps", "1"],
+        ["--method", "levenberg-marquardt", "--mu0", "178.51982372", "--sigma0", "7.54990809"],
+        ["--steps", "1"],
+    ],
+    ids=["one step", "at the answer", "steepest descent, one step"],
+)
+def test_the_heights_table_shows_only_the_steps_taken(words, tmp_path):
+    result = run("heights", *words, "--out-dir", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert_clean(result)
+    steps = [
+        int(line.split()[0]) for line in result.stdout.splitlines() if line[:5].strip().isdigit()
+    ]
+    assert steps == sorted(set(steps)) and steps[0] == 0 and max(steps) <= 2

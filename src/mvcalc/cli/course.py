@@ -139,7 +139,7 @@ def run_heights(args: argparse.Namespace) -> int:
     )  # fmt: skip
     print(f"method  {args.method}" + (f", aggression {aggression:g}" if aggression else ""))
     print(f"{'step':>5}  {'μ':>12}  {'σ':>12}  {'χ²':>12}")
-    shown = sorted({0, 1, 2, *range(10, result.nit, 10), result.nit})
+    shown = sorted(k for k in {0, 1, 2, *range(10, result.nit, 10), result.nit} if k <= result.nit)
     for k in shown:
         mu, sigma = result.path[k]
         print(

@@ -105,6 +105,10 @@ REFUSED = {
     "a seed out of range": (["sandpit", "--seed", "3000000000", "--no-browser"], ("seed",)),
     "a non-number": (["newton", "x**2-2", "--x0", "abc"], ()),
     "a non-finite start": (["minimize", "x**2", "--x0", "inf"], ()),
+    "a kink SymPy leaves unevaluated": (
+        ["derivative-error", "abs(x)", "--at", "0"],
+        ("cannot be evaluated",),
+    ),
     "eval bait": (["diff", "__import__('os').system('true')"], ()),
     "unknown function": (["diff", "foo(x)"], ()),
 }
@@ -160,3 +164,13 @@ def test_the_heights_table_shows_only_the_steps_taken(words, tmp_path):
         int(line.split()[0]) for line in result.stdout.splitlines() if line[:5].strip().isdigit()
     ]
     assert steps == sorted(set(steps)) and steps[0] == 0 and max(steps) <= 2
+
+
+def test_a_start_where_the_model_vanishes_is_no_crash(tmp_path):
+    # σ = 0.001 at μ = 0: the Gaussian underflows to 0 on every bin, χ² is flat, J is zero
+    result = run("heights", "--mu0", "0", "--sigma0", "0.001", "--out-dir", str(tmp_path),
+                 cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert_clean(result)
+    assert "zero-derivative" in result.stdout
+    assert (tmp_path / "heights_chi2.png").exists()

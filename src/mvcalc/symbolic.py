@@ -810,6 +810,13 @@ def substitute(expr: Any, values: Mapping[sympy.Symbol, sympy.Expr], where: str 
             return memo[node]
         if node.is_Symbol:
             new = values.get(node, node)
+        elif isinstance(node, sympy.Derivative) and node.free_symbols & values.keys():
+            # SymPy could not take this derivative (abs or sign of a complex variable):
+            # putting a number in for its variable would differentiate with respect to it
+            raise ValueError(
+                f"the expression cannot be evaluated{at}: it holds a derivative SymPy could not "
+                f"take, {sympy.sstr(node)}"
+            )
         elif not node.args:
             new = node
         else:

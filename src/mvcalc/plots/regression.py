@@ -179,7 +179,7 @@ def chi2_contours(
                 chi2.flat[index] = chi_squared(model, [a, b], x, y, sigma)
     finite = chi2[np.isfinite(chi2) & (chi2 > 0)]
     fig, ax = figure(7, 5.5)
-    if finite.size:
+    if finite.size and finite.max() > finite.min():  # a flat landscape has no contours to draw
         levels = np.geomspace(finite.min(), finite.max(), 25)
         cs = ax.contourf(g0, g1, chi2, levels=levels, norm=LogNorm(), cmap="viridis_r")
         ax.contour(g0, g1, chi2, levels=levels[::3], colors="white", linewidths=0.4, alpha=0.6)

@@ -243,22 +243,26 @@ def test_unsupported_operations_name_themselves(f, name):
         mc.jacobian(f)(np.ones(3))
 
 
-def test_leaving_numpy_is_refused():
+@pytest.mark.parametrize(
+    ("transform", "noun"),
+    [(mc.grad, "traced value"), (lambda f: mc.jacobian(f, mode="forward"), "dual number")],
+)
+def test_leaving_numpy_is_refused(transform, noun):
     import math
 
-    with pytest.raises(TypeError, match="float\\(\\) of a dual number"):
-        mc.grad(lambda t: math.sin(t))(1.0)
-    with pytest.raises(TypeError, match="assigning into a dual array"):
-        mc.grad(lambda v: v.__setitem__(0, 1.0))(np.ones(2))
+    with pytest.raises(TypeError, match=f"float\\(\\) of a {noun}"):
+        transform(lambda t: math.sin(t))(1.0)
+    with pytest.raises(TypeError, match=f"assigning into a {noun} array"):
+        transform(lambda v: v.__setitem__(0, 1.0))(np.ones(2))
 
     def fill(v):
         out = np.zeros(2)
         out[0] = v[0]
         return out.sum()
 
-    # NumPy refuses to put a dual into a float array itself (it sees a sequence): still an error
+    # NumPy refuses to put a box into a float array itself (it sees a sequence): still an error
     with pytest.raises((TypeError, ValueError)):
-        mc.grad(fill)(np.ones(2))
+        transform(fill)(np.ones(2))
 
 
 @pytest.mark.parametrize(
@@ -266,7 +270,11 @@ def test_leaving_numpy_is_refused():
     [
         (lambda: mc.grad("sin"), TypeError, "f must be callable"),
         (lambda: mc.grad(np.sin)(np.nan), ValueError, "x must be finite"),
-        (lambda: mc.grad(np.sum)(np.ones((2, 2))), ValueError, "x must be a number or 1-D"),
+        (lambda: mc.jacobian(np.sin, mode="sideways"), ValueError, "mode must be one of"),
+        (lambda: mc.vjp(np.sin, [1.0, 2.0])[1](np.ones(3)), ValueError, "w must have the shape"),
+        (lambda: mc.jvp(np.sin, [1.0, 2.0], [1.0]), ValueError, "v must have the shape of x"),
+        (lambda: mc.hessian(np.sum)(np.ones(20_000)), ValueError, "memory"),
+        (lambda: mc.grad(np.sum)({"a": [1.0, np.inf]}), ValueError, r"x\['a'\] must be finite"),
         (lambda: mc.grad(np.sum)("ab"), TypeError, "x must be a number or an array of numbers"),
         (lambda: mc.grad(lambda v: v * 2)(np.ones(2)), ValueError, "f must return a scalar"),
     ],

@@ -18,7 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from mvcalc import autodiff, calculus, datasets, optimize, regression
-from mvcalc.autodiff import grad, hessian, jacobian
+from mvcalc.autodiff import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from mvcalc.calculus import DerivativeResult, derivative
 from mvcalc.nn import Network
 from mvcalc.optimize import gradient_descent, lagrange, minimize, newton_raphson
@@ -79,6 +79,7 @@ __all__ = [
     "gradient_descent",
     "hessian",
     "jacobian",
+    "jvp",
     "lab",
     "lagrange",
     "linear_fit",
@@ -91,4 +92,6 @@ __all__ = [
     "series",
     "symbolic",
     "taylor",
+    "value_and_grad",
+    "vjp",
 ]

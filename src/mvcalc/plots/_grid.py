@@ -17,7 +17,17 @@ from numpy.typing import NDArray
 
 from mvcalc._validate import bounded_int
 
-__all__ = ["MAX_RESOLUTION", "figure", "grid", "mark_ends", "on_grid", "resolution"]
+__all__ = [
+    "END_MARKS",
+    "MAX_RESOLUTION",
+    "end_mark",
+    "figure",
+    "grid",
+    "mark_ends",
+    "on_grid",
+    "resolution",
+    "wrap",
+]
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 Grid = NDArray[np.float64]
@@ -93,8 +103,10 @@ def figure(width: float, height: float) -> tuple[Figure, Axes]:
     return fig, fig.subplots()
 
 
-def mark_ends(ax: Axes, start: Any, end: Any, end_label: str) -> None:
-    """Mark the start of a path with a white square and its end with a gold star.
+def mark_ends(
+    ax: Axes, start: Any, end: Any, end_label: str, *, marker: str = "*", colour: str = "gold"
+) -> None:
+    """Mark the start of a path with a white square and its end (a gold star unless told).
 
     Examples
     --------
@@ -104,4 +116,54 @@ def mark_ends(ax: Axes, start: Any, end: Any, end_label: str) -> None:
     ['start', 'end']
     """
     ax.plot(*start, "s", color="white", mec="black", ms=9, label="start")
-    ax.plot(*end, "*", color="gold", mec="black", ms=15, label=end_label)
+    ax.plot(*end, marker, color=colour, mec="black", ms=15 if marker == "*" else 11,
+            label=end_label)  # fmt: skip
+
+
+END_MARKS = {
+    "converged": ("*", "gold", "minimum found"),
+    "saddle": ("X", "#e67e22", "saddle point, not a minimum"),
+    "maximum": ("^", "#c0392b", "maximum, not a minimum"),
+}
+"""How the end of a minimiser's path is drawn, by the result's status: (marker, colour, label).
+
+Only ``"converged"`` (a certified minimum) earns the gold star; any other status is drawn by
+:func:`end_mark` as a white circle that names the status.
+"""
+
+
+def end_mark(status: str) -> tuple[str, str, str]:
+    """The marker, colour and legend label for where a minimiser stopped with ``status``.
+
+    Examples
+    --------
+    >>> end_mark("converged")
+    ('*', 'gold', 'minimum found')
+    >>> end_mark("saddle")[2]
+    'saddle point, not a minimum'
+    >>> end_mark("max-iter")
+    ('o', 'white', 'stopped (max-iter): no minimum claimed')
+    """
+    if status in END_MARKS:
+        return END_MARKS[status]
+    return "o", "white", f"stopped ({status}): no minimum claimed"
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters (existing line breaks kept).
+
+    A title longer than its figure is cut off at the edges; wrapped, constrained layout makes
+    room for every line.
+
+    Examples
+    --------
+    >>> print(wrap("cycling: the iterates repeat with period 2 without converging", 30))
+    cycling: the iterates repeat
+    with period 2 without
+    converging
+    """
+    import textwrap
+
+    return "\n".join(
+        textwrap.fill(line, width, break_on_hyphens=False) or line for line in text.split("\n")
+    )

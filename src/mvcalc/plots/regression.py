@@ -128,7 +128,9 @@ def chi2_contours(
     x, y : array_like
         The data.
     path : array_like, shape (k, 2), or FitResult
-        The iterates (``fit(...).path``); a ``FitResult`` is accepted too.
+        The iterates (``fit(...).path``), their end marked "end"; or the ``FitResult`` itself,
+        whose end is then a gold star "minimum of χ² found" only when its status is
+        ``"converged"``, and otherwise names the status.
     sigma : array_like, optional
         Uncertainties of ``y``.
     names : pair of str, optional
@@ -152,9 +154,15 @@ def chi2_contours(
     >>> fig = mc.plots.chi2_contours(mc.gaussian, x, y, result.path, resolution=40)
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['path', 'start', 'end']
+    >>> result.status
+    'max-iter'
+    >>> fig = mc.plots.chi2_contours(mc.gaussian, x, y, result, resolution=40)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
+    'stopped (max-iter): no minimum claimed'
     """
     from mvcalc.regression import chi_squared
 
+    status = path.status if isinstance(path, FitResult) else None
     if isinstance(path, FitResult):
         path = path.path
     pts = np.asarray(path, dtype=np.float64)
@@ -185,7 +193,13 @@ def chi2_contours(
         ax.contour(g0, g1, chi2, levels=levels[::3], colors="white", linewidths=0.4, alpha=0.6)
         fig.colorbar(cs, ax=ax, label="χ²", format="%.2g")
     ax.plot(pts[:, 0], pts[:, 1], "-o", color="#c0392b", ms=3, lw=1.2, label="path")
-    mark_ends(ax, pts[0], pts[-1], "end")
+    if status is None:  # a bare path: where it ends, no claim about what is there
+        mark_ends(ax, pts[0], pts[-1], "end", marker="D", colour="white")
+    elif status == "converged":
+        mark_ends(ax, pts[0], pts[-1], "minimum of χ² found")
+    else:
+        mark_ends(ax, pts[0], pts[-1], f"stopped ({status}): no minimum claimed", marker="o",
+                  colour="white")  # fmt: skip
     ax.set(xlabel=names[0], ylabel=names[1], xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
     ax.legend(loc="best", fontsize="small")
     if title is None:
@@ -290,10 +304,10 @@ def model_fit(
     names = [f"p{i}" for i in range(result.params.size)] if names is None else list(names)
     if len(names) != result.params.size:
         raise ValueError(f"names must hold {result.params.size} names, got {len(names)}")
-    label = "\n".join(
-        f"{n} = {v:.5g} ± {e:.2g}"
+    label = "\n".join(  # errors belong to converged fits only
+        f"{n} = {v:.5g}" + (f" ± {e:.2g}" if result.converged else "")
         for n, v, e in zip(names, result.params, result.errors, strict=True)
-    )
+    ) + ("" if result.converged else f"\n(not converged: {result.status})")
     if title is None:
         title = f"Fit by {result.method or 'least squares'}: χ² = {result.chi2:.4g}"
 

@@ -36,7 +36,9 @@ def test_backprop_reports_the_libraries_numbers_and_writes_the_figure(tmp_path, 
 
 def test_backprop_svg_and_other_activation(tmp_path, capsys):
     out = tmp_path / "bp.svg"
-    assert main(["backprop", "--iterations", "5", "--activation", "tanh", "--out", str(out)]) == 0
+    # tanh at the course's aggression of 7 saturates at once (a "stalled" run, exit 1): 0.1 learns
+    assert main(["backprop", "--iterations", "5", "--activation", "tanh", "--aggression", "0.1",
+                 "--out", str(out)]) == 0  # fmt: skip
     assert out.read_text().lstrip().startswith("<?xml")
     assert "tanh" in capsys.readouterr().out
 
@@ -103,7 +105,8 @@ def test_heights_runs_the_assignment(tmp_path, capsys):
     x, y = mc.datasets.heights()
     want = mc.fit(mc.gaussian, x, y, [155, 6], method="steepest-descent", aggression=2000,
                   max_iter=50)  # fmt: skip
-    match = re.search(r"μ = ([\d.]+) ± [\d.]+ cm, σ = ([\d.]+) ± [\d.]+ cm", out)
+    # the course's 50 steps stop short of convergence (max-iter): no ± errors are printed
+    match = re.search(r"μ = ([\d.]+) cm, σ = ([\d.]+) cm", out)
     assert float(match.group(1)) == pytest.approx(178.52, abs=0.005)
     assert float(match.group(2)) == pytest.approx(7.55, abs=0.005)
     assert float(match.group(1)) == pytest.approx(want.params[0], abs=1e-4)
@@ -205,7 +208,7 @@ def test_fit_with_p0(tmp_path, capsys):
         ("x,y,s\n1,2,0\n2,3,1\n3,4,1\n", ["--sigma-column", "s"], "must hold positive values"),
         ("x,y\n1,2\n2,3\n3,5\n", ["--p0", "1,2,3"], "--p0: the line model has 2 parameters"),
         ("x,y\n1,2\n2,3\n3,5\n", ["--p0", "a"], "--p0: expected a number"),
-        ("x,y\n1,2\n2,3\n3,5\n", ["--model", "cubic"], "--model: invalid choice"),
+        ("x,y\n1,2\n2,3\n3,5\n", ["--model", "cubic"], "--model: model 'cubic' has no x"),
         ("x,y\n1,2\n2,3\n3,5\n", ["--out", "f.jpg"], "--out: expected a file name ending"),
     ],
 )
@@ -279,17 +282,17 @@ def test_derivative_error_command(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
-        (["diff", "__import__('os').system('echo hi')"], "not allowed"),
+        (["diff", "__import__('os').system('echo hi')"], "cannot read"),
         (["diff", "9**9**9**9"], "exponent beyond"),
         (["diff", "x*y"], "several variables (x, y): choose with --wrt"),
         (["diff", "x^2", "--at", "y=1"], "y is not a variable of the expression"),
         (["diff", "x*y", "--wrt", "x", "--at", "x=1"], "give a value for y"),
-        (["diff", "x^2", "--at", "x=abc(1)"], "the function 'abc'"),
+        (["diff", "x^2", "--at", "x=abc(1)"], "'abc' is not a function"),
         (["diff", "x^2", "--at", "x"], "expected name=value pairs"),
         (["diff", "x^2", "--wrt", "2x"], "--wrt"),
-        (["diff", "sin(x"], "not a valid expression"),
+        (["diff", "sin(x"], "this '(' is never closed"),
         (["jacobian", "u*v", "--vars", "u;v"], "--vars: expected names like u,v"),
-        (["jacobian", "u*v"], "the following arguments are required: --vars"),
+        (["jacobian", "u*v", "--vars", "u,w"], "w does not appear in the expression"),
         (["hessian", "x**2*y", "--vars", "x,y", "--at", "x=1"], "give a value for y"),
         (["derivative-error", "x*y", "--at", "1"], "one variable"),
         (["derivative-error", "log(x)", "--at", "-1"], "not real"),
@@ -317,7 +320,7 @@ def test_taylor_command(tmp_path, capsys):
     argv = ["taylor", "exp(x)", "--at", "0", "--order", "4", "--interval", "0,1"]
     assert main([*argv, "--out", str(out_file)]) == 0
     out = capsys.readouterr().out
-    assert "coefficients  1, 1, 1/2, 1/6, 1/24" in out
+    assert "coefficients of x^k, k = 0…4:  1, 1, 1/2, 1/6, 1/24" in out
     bound = float(re.search(r"≤ (\S+) \(rigorous", out).group(1))
     assert bound == pytest.approx(math.e / 120, rel=1e-5)
     assert "infinite" in out

@@ -500,7 +500,7 @@ def test_starting_at_the_minimum(text, x0):
         (lambda: mc.minimize("x**2 + y**2", [1.0, 2.0, 3.0]), ValueError, "one value per variable"),
         (lambda: mc.newton_raphson("x**2 - 2", [1.0, 2.0]), ValueError, "one value per variable"),
         (lambda: mc.newton_raphson("5", 1.0), ValueError, "at least one variable"),
-        (lambda: mc.newton_raphson("x^", 1.0), ValueError, "not a valid expression"),
+        (lambda: mc.newton_raphson("x^", 1.0), ValueError, "ends with '\\^': something is missing"),
     ],
 )
 def test_bad_input(call, error, match):
@@ -574,7 +574,7 @@ def test_lagrange_exact_answers():
         (("x*y", "x + y - 1", "x,x"), ValueError, "distinct names"),
         (("x*y", "x - 1, y - 1", "x,y"), ValueError, "leave no freedom"),
         (("x*y", 5, "x,y"), TypeError, "constraints must be text"),
-        (("x*y", "x + __import__('os')", "x,y"), ValueError, "not allowed"),
+        (("x*y", "x + __import__('os')", "x,y"), ValueError, "cannot read"),
     ],
 )
 def test_lagrange_bad_input(args, error, match):

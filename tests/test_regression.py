@@ -683,7 +683,7 @@ def test_the_curvature_of_the_model_is_exact():
 def test_named_model_jacobians_and_guesses(name):
     model = NAMED_MODELS[name]
     true = {"line": [2.0, -1.0], "gaussian": [1.0, 0.7, 3.0], "exponential": [1.5, -0.4],
-            "poly2": [0.5, -1.0, 2.0]}[name]  # fmt: skip
+            "poly2": [0.5, -1.0, 2.0], "scaled-gaussian": [1.0, 0.7, 3.0]}[name]  # fmt: skip
     x = np.linspace(-2, 3, 50)
     y = model.function(x, *true)
     np.testing.assert_allclose(
@@ -718,7 +718,8 @@ def test_named_model_jacobians_and_guesses(name):
         ({"max_iter": 0}, ValueError, "max_iter must be a positive integer"),
         ({"max_nfev": 0}, ValueError, "max_nfev must be a positive integer"),
         ({"max_nfev": 2.5}, TypeError, "max_nfev must be an integer"),
-        ({"model": "gaussian"}, TypeError, "model must be callable"),
+        ({"model": "gaussian"}, ValueError, "is ambiguous"),  # the density, or area × it?
+        ({"model": 3}, TypeError, "model must be callable"),
         ({"jac": np.ones((2, 2))}, TypeError, "jac must be callable"),
         ({"jac": "backward"}, ValueError, "jac must be one of"),
         ({"jac": lambda x, m, s: np.ones((3, 2))}, ValueError, "jac must return shape"),

@@ -97,6 +97,10 @@ def test_parse_and_diff_agree_with_sympy_on_random_expressions(pair):
 def test_explain_reaches_sympys_derivative(pair):
     _, built = pair
     assume(usable(built))
+    if built.free_symbols and X not in built.free_symbols:  # said, not a silent 0
+        with pytest.raises(ValueError, match="does not depend on x"):
+            symbolic.explain(built, "x")
+        return
     derivation = symbolic.explain(built, "x")
     same = numerically_equal(derivation.result, sp.diff(built, X))
     assume(same is not None)
@@ -284,11 +288,9 @@ HOSTILE = [
     "sin()",
     "sin(x=1)",
     "sin",
-    "f(x)",
     "_x + 1",
     "__builtins__",
     "x" * 40,
-    "1j",
     "True",
     "None",
     "x @ y",
@@ -312,7 +314,7 @@ HOSTILE = [
     "1e-5000",
     "10**999 * 10**999",
     "(10**900)*(10**900)*(10**900)",
-    "\N{GREEK SMALL LETTER ALPHA}",
+    "\N{CYRILLIC SMALL LETTER A}",
     "x\x00",
     "x\\\ny",
     "__import__\t('os')",
@@ -323,7 +325,7 @@ HOSTILE = [
 def test_hostile_input_is_refused_quickly_and_runs_nothing(text):
     SENTINEL.unlink(missing_ok=True)
     start = time.perf_counter()
-    with pytest.raises(ValueError, match=r"^text: "):
+    with pytest.raises(ValueError, match=r'^cannot read "'):
         symbolic.parse(text)
     assert time.perf_counter() - start < 2.0
     assert not SENTINEL.exists()
@@ -331,7 +333,7 @@ def test_hostile_input_is_refused_quickly_and_runs_nothing(text):
 
 @pytest.mark.parametrize("text", ["x, __import__('os')", "u*v, lambda: 1", ""])
 def test_hostile_lists_are_refused(text):
-    with pytest.raises(ValueError, match=r"^text: "):
+    with pytest.raises(ValueError, match=r'^cannot read "'):
         symbolic.parse_many(text)
 
 
@@ -339,7 +341,7 @@ def test_builtin_names_are_only_variables():
     """A name is a Symbol and nothing else: "open" or "exec" alone is a harmless variable."""
     for name in ("open", "exec", "print", "os"):
         assert symbolic.parse(name) == sp.Symbol(name)
-    with pytest.raises(ValueError, match="the function 'open'"):
+    with pytest.raises(ValueError, match="'open' is not a function mvcalc knows"):
         symbolic.parse("open(x)")
 
 

@@ -162,3 +162,12 @@ def bounded_int(value: Any, low: int, high: int, name: str) -> int:
     if not low <= value <= high:
         raise ValueError(f"{name} must be an integer from {low} to {high}, got {_short(value)}")
     return int(value)
+
+
+def identifier(value: Any, name: str) -> str:
+    """``value`` as a name such as ``x`` (a Python identifier not starting with ``_``)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a name such as 'x', got {_short(value)}")
+    if not value.isidentifier() or value.startswith("_"):
+        raise ValueError(f"{name} must be a name such as 'x', got {_short(value)}")
+    return value

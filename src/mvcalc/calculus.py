@@ -264,6 +264,19 @@ def _as_callable(f: Any) -> Callable[..., Any]:
     return g
 
 
+def _vector_function(text: str, n: int) -> Callable[..., Any]:
+    """Maths text as a function of the vector of its variables (alphabetical), for n of them."""
+    from mvcalc._numeric import as_function
+
+    g, names = as_function(text, "f")
+    assert names is not None
+    if len(names) != n:
+        raise ValueError(
+            f"x must give one value per variable of f ({', '.join(names)}), got {n} values"
+        )
+    return (lambda v: g(v[0])) if n == 1 else g
+
+
 def derivative(
     f: Callable[..., Any] | str,
     x: ArrayLike,
@@ -825,7 +838,7 @@ def _message(method: str, x: Any, h: Any, reason: Any, info: dict[str, Any]) -> 
 
 
 def difference_jacobian(
-    f: Callable[..., Any],
+    f: Callable[..., Any] | str,
     x: ArrayLike,
     *,
     method: str = "forward",
@@ -839,8 +852,10 @@ def difference_jacobian(
 
     Parameters
     ----------
-    f : callable
-        ``f(x)`` for a 1-D float array x, returning a scalar or an array of any shape.
+    f : callable or str
+        ``f(x)`` for a 1-D float array x, returning a scalar or an array of any shape; or maths
+        text, read by the safe parser, a function of the vector of its variables in
+        alphabetical order (``"x*y, sin(x)"``: two values of (x, y)).
     x : array_like, shape (n,)
         Where to differentiate.
     method : {"forward", "central"}, optional
@@ -868,14 +883,16 @@ def difference_jacobian(
     ...                         method="central")
     >>> np.allclose(J, [[2.0, 1.0], [np.cos(1.0), 0.0]], atol=1e-9)
     True
+    >>> np.allclose(difference_jacobian("x*y, sin(x)", [1.0, 2.0], method="central"), J)
+    True
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable as f(x), got {type(f).__name__}")
-    if not isinstance(method, str) or method not in ("forward", "central"):
-        raise ValueError(f"method must be 'forward' or 'central', got {method!r}")
-    from mvcalc._validate import finite_array, finite_vector
+    from mvcalc._validate import finite_array, finite_vector, function, one_of
 
+    method = one_of(method, ("forward", "central"), "method")
     xa = finite_vector(x, "x")
+    if isinstance(f, str):
+        f = _vector_function(f, xa.size)
+    function(f, "f", "f(x), or maths text")
     n = xa.size
     if h is None:
         rel = EPS**0.5 if method == "forward" else EPS ** (1 / 3)
@@ -904,7 +921,7 @@ def difference_jacobian(
 
 
 def step_size_study(
-    f: Callable[..., Any],
+    f: Callable[..., Any] | str,
     x: float,
     *,
     exact: float | None = None,
@@ -919,8 +936,9 @@ def step_size_study(
 
     Parameters
     ----------
-    f : callable
-        A function of one variable written with NumPy (complex-capable for the complex step).
+    f : callable or str
+        A function of one variable written with NumPy (complex-capable for the complex step),
+        or maths text in one variable, read by the safe parser.
     x : float
         The point.
     exact : float, optional
@@ -929,7 +947,7 @@ def step_size_study(
     h : array_like, optional
         The steps; default 10⁻¹⁶ … 1 (times max(|x|, 1)), 97 of them.
     label : str, optional
-        The function's name for the figure.
+        The function's name for the figure (for maths text, by default the text).
 
     Returns
     -------
@@ -944,10 +962,14 @@ def step_size_study(
     True
     >>> 1e-7 < study.best_h["central"] < 1e-3      # near ε^(1/3) ≈ 6e-6
     True
+    >>> mc.calculus.step_size_study("exp(x)", 1.0).label      # maths text names itself
+    'exp(x)'
     """
-    from mvcalc._validate import finite_array, finite_float, function
+    from mvcalc._validate import finite_array, finite_float
 
-    function(f, "f", "f(x)")
+    if isinstance(f, str) and label == "f":
+        label = f
+    f = _as_callable(f)
     x = finite_float(x, "x")
     scale = max(abs(x), 1.0)
     hs = np.logspace(-16, 0, 97) * scale if h is None else finite_array(h, "h")

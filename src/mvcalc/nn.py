@@ -582,7 +582,11 @@ class Network:
         -----
         If the cost becomes non-finite, training stops, the parameters are put back to the last
         step whose cost was finite, and ``status`` is ``"non-finite"``. A run whose final cost
-        is above its first is ``"diverged"``. Otherwise the status is ``"converged"`` only when
+        is above its first is ``"diverged"``. A network whose output ends the same for every
+        input while the targets vary has learned nothing — its units dead (relu off for every
+        input) or saturated (σ' ≈ 0), so no gradient reaches them — and is ``"stalled"``, never
+        ``"converged"`` even though its gradient vanishes; the message says which layer and what
+        to change. Otherwise the status is ``"converged"`` only when
         the gradient of the cost has vanished, max |∂C/∂θᵢ|·max(|θᵢ|, 1) ≤ 10⁻⁸·C (a test that
         can under-claim near a perfect fit, never over-claim), and ``"max-iter"`` when the
         steps simply ran out — the usual outcome of the course's fixed number of steps.
@@ -662,7 +666,8 @@ class Network:
                 steps.append(k)
                 costs.append(self._cost(a_L, ya, ws))
                 outputs.append(a_L.copy())
-            status, message = self._training_status(xa, ya, ws, finite, costs, message)
+            status, message = self._training_status(xa, ya, ws, finite, costs, message,
+                                                    aggression)  # fmt: skip
         bar.close()
         return TrainingHistory(
             steps=np.array(steps, dtype=np.int64),
@@ -685,22 +690,74 @@ class Network:
         finite: bool,
         costs: list[float],
         message: str,
+        aggression: float,
     ) -> tuple[str, str]:
-        """Why training stopped: a non-finite cost, a cost that rose, a vanished gradient
-        (scale-aware: max |∂C/∂θᵢ|·max(|θᵢ|, 1) ≤ 10⁻⁸·C), or simply the last step."""
+        """Why training stopped: a non-finite cost, a cost that rose ("diverged"), a network
+        whose outputs no longer depend on its input ("stalled": dead or saturated units), a
+        vanished gradient (scale-aware: max |∂C/∂θᵢ|·max(|θᵢ|, 1) ≤ 10⁻⁸·C), or simply the
+        last step ("max-iter")."""
         if not finite:
             return "non-finite", message
+        flat = self._flat_outputs(x, y, aggression)
         if len(costs) > 1 and costs[-1] > costs[0]:
-            return "diverged", (
-                f"{message}, but the cost rose from {costs[0]:.6g} to {costs[-1]:.6g}: "
-                "the steps are too large (try a smaller aggression)"
-            )
+            rose = f"{message}, but the cost rose from {costs[0]:.6g} to {costs[-1]:.6g}"
+            if flat is None:
+                return "diverged", f"{rose}: the steps are too large (try a smaller aggression)"
+            return "diverged", f"{rose}, and {flat}"
+        if flat is not None:
+            return "stalled", f"{message}, but {flat}"
         dW, db = self.jacobians(x, y)
         gradient = np.concatenate([g.ravel() for pair in zip(dW, db, strict=True) for g in pair])
         relative = float(np.max(np.abs(gradient) * np.maximum(np.abs(self._theta), 1.0)))
         if relative <= 1e-8 * costs[-1] or costs[-1] == 0.0:
             return "converged", f"{message}: the cost's gradient vanished (a minimum)"
         return "max-iter", f"{message}; the gradient of the cost is not yet zero"
+
+    def _flat_outputs(self, x: FloatArray, y: FloatArray, aggression: float) -> str | None:
+        """Why the network has learned nothing, in words, when an output is the same for every
+        input while its targets are not (its spread over the inputs at most 10⁻³ of the
+        targets', the inputs not all the same); else None. Names the first layer whose units
+        pass no gradient back — relu units off for every input ("dead"), sigmoid or tanh units
+        with σ'(z) < 10⁻⁶ for every input ("saturated") — and hints at what to change."""
+        if not np.any(np.ptp(x, axis=1) > 0):
+            return None  # one input, repeated: no network can tell its examples apart
+        z, a = self.forward(x)
+        target = np.ptp(y, axis=1)
+        flat = (target > 0) & (np.ptp(a[-1], axis=1) <= 1e-3 * target)
+        if not flat.any():
+            return None
+        level = a[-1].mean(axis=1)
+        if flat[target > 0].all():
+            where = ", ".join(f"{v:.3g}" for v in level)
+            text = f"the network's output is the same for every input (a(L) ≈ ({where}))"
+            units = np.ones(self.sizes[-1], dtype=bool)  # look for a layer blocked throughout
+        else:
+            which = ", ".join(f"{i + 1} (≈ {level[i]:.3g})" for i in np.flatnonzero(flat))
+            text = f"output {which} of the network is the same for every input"
+            units = flat  # look at those output units only
+        text += ": it has learned nothing of how y depends on x"
+        dead = "dead (z ≤ 0 for every input, so relu passes nothing back)"
+        saturated = (f"saturated (σ'(z) < 1e-6 for every input, so {self.activation} passes "
+                     "almost nothing back)")  # fmt: skip
+        what = dead if self.activation == "relu" else saturated
+        L = len(self.sizes) - 1
+        for l in range(1, L + 1):
+            slope = np.empty_like(z[l])
+            self._sigma.derivative(z[l], a[l], slope)
+            blocked = np.all(np.abs(slope) < 1e-6, axis=1)
+            if l == L and not units.all():
+                if blocked[units].all():
+                    text += f"; its unit in the output layer is {what}"
+                break
+            if blocked.all():
+                layer = "the output layer" if l == L else f"hidden layer {l}"
+                text += f"; every unit of {layer} is {what}"
+                break
+        text += f": try a smaller aggression than {aggression:g}"
+        if self.activation != "sigmoid" and np.all((y >= 0) & (y <= 1)):
+            text += (", or activation 'sigmoid', whose outputs lie in (0, 1) like these "
+                     "targets")  # fmt: skip
+        return text
 
     # ----------------------------------------------------------------------------------------
     def _check_x(self, x: ArrayLike, name: str = "x") -> FloatArray:

@@ -65,6 +65,39 @@ def as_function(f: Any, name: str = "f") -> tuple[Callable[[Any], Any], list[str
     return _numeric.as_function(f, name)
 
 
+def _derivative_function(text: Any, names: list[str] | None, name: str) -> Any:
+    """A derivative given as maths text (``fprime="3*x^2 - 2"``, ``grad="2*x, 20*y"``) as a
+    function of the same variables as f; anything else is returned as it is, to be checked.
+
+    With f as text its variables are f's (alphabetical); with f a callable, the text's own. A
+    list of expressions gives an array, in the order written (for a Jacobian, row by row).
+    """
+    if not isinstance(text, str):
+        return text
+    import sympy
+
+    from mvcalc import symbolic
+    from mvcalc._numeric import numeric_function
+
+    exprs = symbolic.parse_many(text)
+    free = set().union(*(e.free_symbols for e in exprs))
+    symbols = [sympy.Symbol(n) for n in names] if names else sorted(free, key=str)
+    unknown = sorted(str(s) for s in free - set(symbols))
+    if unknown:
+        raise ValueError(f"{name} has names that are not variables of f: {', '.join(unknown)}")
+    if not symbols:
+        symbols = [sympy.Symbol("x")]  # a constant derivative, of the one variable
+    parts = [numeric_function(e, symbols, name=name) for e in exprs]
+    n = len(symbols)
+
+    def evaluate(v: Any) -> Any:
+        args = [v] if n == 1 and np.ndim(v) == 0 else [v[i] for i in range(n)]
+        values = [np.asarray(p(*args), dtype=np.float64) for p in parts]
+        return values[0] if len(values) == 1 else np.stack(values)
+
+    return evaluate
+
+
 def _matching(x0: ArrayLike, names: list[str] | None) -> ArrayLike:
     """Check that a start for maths text gives one value per variable."""
     if names is not None:
@@ -98,7 +131,7 @@ def newton_raphson(
     f: Any,
     x0: ArrayLike,
     *,
-    fprime: Callable[[Any], Any] | None = None,
+    fprime: Callable[[Any], Any] | str | None = None,
     tol: float = 1e-12,
     max_iter: int = 100,
 ) -> Result:
@@ -111,8 +144,10 @@ def newton_raphson(
         unknowns); or maths text (``"x**3 - 2*x + 2"``, or ``"x + y - 3, x*y - 2"``).
     x0 : float or array_like
         The start.
-    fprime : callable, optional
-        f' (or the Jacobian for systems); by default exact, by automatic differentiation.
+    fprime : callable or str, optional
+        f' (or the Jacobian for systems); by default exact, by automatic differentiation. Maths
+        text is read by the safe parser, in the variables of f: ``"3*x^2 - 2"``, or for a system
+        the entries of the Jacobian row by row (``"1, 1, y, x"`` for x + y − 3, x·y − 2).
     tol : float, optional
         Converged when the step is below ``tol`` relative to |x| and the residual |f(x)| is
         below √tol relative to |f(x0)| (both: a tiny step with a large residual is no root), or
@@ -155,10 +190,12 @@ def newton_raphson(
     x = finite_point(_matching(x0, names), "x0")
     tol = positive_float(tol, "tol")
     max_iter = positive_int(max_iter, "max_iter")
+    given: Callable[[Any], Any] | None = None
     if fprime is not None:
-        function(fprime, "fprime", "fprime(x)")
+        given = _derivative_function(fprime, names, "fprime")
+        function(given, "fprime", "fprime(x), or maths text")
     scalar = x.ndim == 0
-    derivative = fprime if fprime is not None else (ad_grad(func) if scalar else ad_jacobian(func))
+    derivative = given if given is not None else (ad_grad(func) if scalar else ad_jacobian(func))
 
     with np.errstate(all="ignore"):
         fx = np.asarray(func(x), dtype=np.float64)
@@ -600,8 +637,13 @@ def _finite_hessian(objective: _Objective, x: FloatArray) -> FloatArray:
 
 
 def _iterate(objective: _Objective, rule: steps.Strategy, kind: str, tol: float,
-             max_iter: int) -> Result:  # fmt: skip
-    """x ← x + δ, δ = rule(f, J, H), one step at a time: newton, gradient descent or yours."""
+             max_iter: int, aggression: float | None = None) -> Result:  # fmt: skip
+    """x ← x + δ, δ = rule(f, J, H), one step at a time: newton, gradient descent or yours.
+
+    Iterates that return to the same points while the steps stay large stop as "cycling"; for
+    gradient descent, a zigzag across a valley (each step reversing the last) is named, with
+    the aggression γ = ``aggression`` compared with 2/λ of the Hessian's largest eigenvalue.
+    """
     x, fx, g, path = _begin(objective)
     f_scale = max(abs(fx), 1.0)
     x_scale = max(float(np.max(np.abs(x))), 1.0)
@@ -660,22 +702,114 @@ def _iterate(objective: _Objective, rule: steps.Strategy, kind: str, tol: float,
         g = objective.gradient(x)
         path.append(x.copy())
         if float(np.max(np.abs(x))) > _DIVERGED * x_scale or abs(fx) > _DIVERGED * f_scale:
-            hint = "aggression too large, or " if kind == "gradient-descent" else ""
-            return _finish(objective, path, fx, "diverged", "divergence: the iterates run away "
-                           f"({hint}f unbounded below)")  # fmt: skip
+            zigzag = _zigzag(objective, path, aggression)
+            if zigzag is not None:
+                message = f"divergence: the iterates oscillate ever wider: {zigzag.text}"
+            else:
+                hint = "aggression too large, or " if kind == "gradient-descent" else ""
+                message = f"divergence: the iterates run away ({hint}f unbounded below)"
+            return _finish(objective, path, fx, "diverged", message)
+        period = _cycle(path, float(np.linalg.norm(step)))
+        if period:
+            zigzag = _zigzag(objective, path, aggression)
+            among = "between two points" if period == 2 else f"through {period} points"
+            message = f"cycling: the iterates repeat {among} without converging"
+            if zigzag is not None:
+                message = f"cycling: the iterates oscillate {among} for ever: {zigzag.text}"
+            return _finish(objective, path, fx, "cycling", message)
     if H is None and _relative_gradient(x, fx, g) <= tol:
         H = _finite_hessian(objective, x)
     message = f"iteration limit: no minimum within max_iter = {max_iter}: " + _unmet(
         x, fx, g, H, tol
     )
+    zigzag = _zigzag(objective, path, aggression)
+    if zigzag is not None and zigzag.kind == "grows" and len(path) > _ZIGZAG_WINDOW:
+        message = (f"divergence: the iterates oscillate ever wider (stopped at max_iter = "
+                   f"{max_iter}): {zigzag.text}")  # fmt: skip
+        return _finish(objective, path, fx, "diverged", message)
+    if zigzag is not None:
+        message += f"; the iterates oscillate: {zigzag.text}"
     return _finish(objective, path, fx, "max-iter", message)
+
+
+@dataclass(frozen=True)
+class _Zigzag:
+    kind: str  # "steady", "grows" or "shrinks": the swings across the valley
+    ratio: float  # the swing's factor per step
+    text: str  # what happens and what to change, in words
+
+
+_ZIGZAG_WINDOW = 20  # steps examined for a zigzag
+_ZIGZAG_STEADY = 1e-3  # swings within this relative change per step count as steady
+
+
+def _zigzag(objective: _Objective, path: list[FloatArray],
+            aggression: float | None) -> _Zigzag | None:  # fmt: skip
+    """Gradient descent's zigzag across a valley, in words, or None.
+
+    Along an eigenvector of the Hessian with eigenvalue λ, a step of x ← x − γ∇f multiplies the
+    distance from the minimum by 1 − γλ: for γλ > 1 the iterates jump to the other side of the
+    valley, and for γλ ≥ 2 they land at least as far out as they were, for ever. Seen in the
+    path, each of the last steps reverses the one before along one direction, and the swings
+    (steps along it) do not shrink, or shrink only slowly. The advice compares γ with 2/λ_max
+    (and names γ = 2/(λ_min + λ_max), the fastest fixed step on a quadratic) when the Hessian
+    at the last iterate is finite and its largest eigenvalue positive.
+    """
+    if aggression is None or len(path) < 3:
+        return None
+    recent = np.array(path[-min(len(path), _ZIGZAG_WINDOW + 1) :])
+    moves = np.diff(recent, axis=0)
+    last = moves[-1]
+    size = float(np.linalg.norm(last))
+    if not (size > 0 and math.isfinite(size)):
+        return None
+    direction = last / size
+    along = moves @ direction  # the swings, signed
+    if not (np.all(along[1:] * along[:-1] < 0)
+            and np.all(np.abs(along) >= 0.5 * np.linalg.norm(moves, axis=1))):  # fmt: skip
+        return None  # not every step reverses the last along one direction
+    ratio = float((abs(along[-1]) / abs(along[0])) ** (1 / (along.size - 1)))
+    if ratio > 1 + _ZIGZAG_STEADY:
+        kind, how = "grows", f"the swings grow by a factor {ratio:.4g} each step"
+    elif ratio >= 1 - _ZIGZAG_STEADY:
+        kind, how = "steady", "the swings do not shrink"
+    else:
+        kind, how = "shrinks", f"the swings shrink only by a factor {ratio:.4g} each step"
+    if direction[np.flatnonzero(direction.round(3))[:1]].sum() < 0:
+        direction = -direction  # the axis, not its sense: its first component positive
+    axis = ", ".join(f"{v:.3g}" for v in direction.round(3) + 0.0)
+    along_axis = f" along ({axis})" if direction.size > 1 else ""
+    text = (f"each step overshoots the bottom of a valley, reversing the last{along_axis}, and "
+            f"{how}")  # fmt: skip
+    try:
+        H = objective.hessian(recent[-1])
+        lam = np.linalg.eigvalsh((H + H.T) / 2) if np.all(np.isfinite(H)) else None
+    except (TypeError, ValueError, np.linalg.LinAlgError):
+        lam = None
+    if lam is not None and lam[-1] > 0:
+        limit, top = 2 / float(lam[-1]), float(lam[-1])
+        curvature = (f"where λ = {top:.4g} is the Hessian's largest eigenvalue (the curvature "
+                     "across the valley)")  # fmt: skip
+        if aggression >= limit * (1 - 1e-9):
+            text += (f"; the aggression γ = {aggression:.4g} is at or beyond 2/λ = {limit:.4g}, "
+                     f"{curvature}: choose γ below {limit:.4g}")  # fmt: skip
+        else:
+            text += (f"; the aggression γ = {aggression:.4g} is close to 2/λ = {limit:.4g}, "
+                     f"{curvature}, so the swings die away slowly: a smaller γ settles "
+                     "sooner")  # fmt: skip
+        if lam[0] > 0:
+            best = 2 / (float(lam[0]) + top)
+            text += f" (on a quadratic, γ = 2/(λ_min + λ_max) = {best:.4g} is the fastest)"
+    else:
+        text += f"; choose an aggression smaller than γ = {aggression:.4g}"
+    return _Zigzag(kind, ratio, text)
 
 
 def gradient_descent(
     f: Any,
     x0: ArrayLike,
     *,
-    grad: Callable[[Any], Any] | None = None,
+    grad: Callable[[Any], Any] | str | None = None,
     aggression: float = 0.1,
     tol: float = 1e-8,
     max_iter: int = 10_000,
@@ -688,8 +822,9 @@ def gradient_descent(
         A scalar function of a vector (or of a scalar).
     x0 : float or array_like
         The start.
-    grad : callable, optional
-        ∇f; by default exact, by automatic differentiation.
+    grad : callable or str, optional
+        ∇f; by default exact, by automatic differentiation. Maths text is read by the safe
+        parser, in the variables of f: ``"2*x, 20*y"``.
     aggression : float, optional
         γ, the fixed step multiplier.
     tol : float, optional
@@ -719,13 +854,15 @@ def gradient_descent(
     tol = positive_float(tol, "tol")
     max_iter = positive_int(max_iter, "max_iter")
     func, names = as_function(f)
+    gradient: Callable[[Any], Any] | None = None
     if grad is not None:
-        function(grad, "grad", "grad(x)")
+        gradient = _derivative_function(grad, names, "grad")
+        function(gradient, "grad", "grad(x), or maths text")
     one_variable = names is not None and len(names) == 1
-    objective = _Objective(func, _matching(x0, names), grad, one_variable=one_variable)
+    objective = _Objective(func, _matching(x0, names), gradient, one_variable=one_variable)
     rule = steps.gradient_descent_step(aggression)
     with np.errstate(all="ignore"):
-        return _iterate(objective, rule, "gradient-descent", tol, max_iter)
+        return _iterate(objective, rule, "gradient-descent", tol, max_iter, aggression)
 
 
 def minimize(
@@ -850,7 +987,7 @@ def minimize(
             return _iterate(objective, next_step, "yours", tol, max_iter)
         if method == "gradient-descent":
             rule = steps.gradient_descent_step(aggression)
-            return _iterate(objective, rule, "gradient-descent", tol, max_iter)
+            return _iterate(objective, rule, "gradient-descent", tol, max_iter, aggression)
         if method == "newton":
             return _iterate(objective, steps.newton_step, "newton", tol, max_iter)
         return _trust_region(objective, tol, max_iter)
@@ -892,7 +1029,7 @@ class StationaryPoint:
 def lagrange(
     f: Any,
     constraints: Any,
-    variables: Any,
+    variables: Any = None,
     *,
     starts: int = 24,
     time_limit: float | None = None,
@@ -903,9 +1040,12 @@ def lagrange(
     ----------
     f : str or sympy.Expr
     constraints : str, sympy.Expr or list of them
-        Each gᵢ, meaning the constraint gᵢ = 0 (``"x**2 + y**2 - 1"``).
-    variables : str or list of str
-        ``"x,y"`` or ``["x", "y"]``; every one must appear in f or a constraint.
+        Each gᵢ, meaning the constraint gᵢ = 0 (``"x**2 + y**2 - 1"``), or an equation
+        (``"x^2 + y^2 = 1"``, read by :func:`mvcalc.symbolic.parse_equations`); several in one
+        text are separated by commas.
+    variables : str or list of str, optional
+        ``"x,y"`` or ``["x", "y"]``; every one must appear in f or a constraint. Default: every
+        variable of f and the constraints, in alphabetical order.
     starts : int, optional
         Starting points for the numeric fallback (Newton on the Lagrangian system) when SymPy
         finds no closed form.
@@ -925,6 +1065,8 @@ def lagrange(
     >>> points = mc.lagrange("x*y", "x**2 + y**2 - 1", "x,y")
     >>> [(p.kind, p.value) for p in points]
     [('maximum', 1/2), ('maximum', 1/2), ('minimum', -1/2), ('minimum', -1/2)]
+    >>> [p.value for p in mc.lagrange("x + y", "x^2 + y^2 = 2")]  # variables x, y inferred
+    [2, -2]
     """
     import sympy
 
@@ -934,21 +1076,28 @@ def lagrange(
     if not isinstance(objective, sympy.Expr):
         raise TypeError(f"f must be maths text or a SymPy expression, got {type(f).__name__}")
     if isinstance(constraints, str):
-        gs = symbolic.parse_many(constraints)
+        gs = symbolic.parse_equations(constraints)
     elif isinstance(constraints, sympy.Expr):
         gs = [constraints]
     elif isinstance(constraints, list | tuple):
-        gs = [symbolic.parse(g) if isinstance(g, str) else g for g in constraints]
+        gs = [g for c in constraints
+              for g in (symbolic.parse_equations(c) if isinstance(c, str) else [c])]  # fmt: skip
     else:
         raise TypeError(f"constraints must be text or a list of expressions, got {constraints!r}")
     if not gs:
         raise ValueError("constraints must hold at least one constraint g(x) = 0")
+    free = objective.free_symbols.union(*(g.free_symbols for g in gs))
+    if variables is None:  # the one sensible order: alphabetical
+        variables = sorted(str(s) for s in free)
     names = [v.strip() for v in variables.split(",")] if isinstance(variables, str) else [
         str(v) for v in variables]  # fmt: skip
     if not names or not all(n.isidentifier() for n in names) or len(set(names)) != len(names):
         raise ValueError(f"variables must be distinct names like 'x,y', got {variables!r}")
-    xs = [sympy.Symbol(n) for n in names]
-    free = objective.free_symbols.union(*(g.free_symbols for g in gs))
+    read = [symbolic.parse(n) for n in names]  # as the parser reads a name: θ is theta
+    if not all(isinstance(r, sympy.Symbol) for r in read):
+        raise ValueError(f"variables must be distinct names like 'x,y', got {variables!r}")
+    names = [r.name for r in read]
+    xs = [next((s for s in free if str(s) == n), sympy.Symbol(n)) for n in names]
     unused = [n for n, s in zip(names, xs, strict=True) if s not in free]
     if unused:
         raise ValueError(f"variables {unused} do not appear in f or the constraints")

@@ -70,9 +70,14 @@ class TaylorSeries:
     x0 : float or ndarray
     order : int
     coefficients : list of sympy numbers (symbolic input) or ndarray (callables); 1-D only
-        c_k, the coefficient of (x − x₀)^k.
+        c_k, the coefficient of (x − x₀)^k — in powers of (x − x₀), not of x.
+    centered_polynomial : sympy.Expr or None
+        The polynomial in powers of (x − x₀), for symbolic input.
     polynomial : sympy.Expr or None
-        The polynomial, for symbolic input.
+        The polynomial, for symbolic input, multiplied out in powers of x itself (SymPy's
+        canonical form: ``e·x³/6 + e·x/2 + e/3`` for eˣ about 1, order 3). Its coefficients
+        are therefore not ``coefficients`` unless x₀ = 0; :attr:`centered_polynomial` is the
+        same polynomial as the course writes it, in powers of (x − x₀).
     gradient, hessian : ndarray or None
         ∇f(x₀) and H(x₀) in several variables (order ≥ 1 and ≥ 2).
     variables : list of str
@@ -92,6 +97,7 @@ class TaylorSeries:
         expression: sympy.Expr | None = None,
         variables: list[str] | None = None,
         floats: Any = None,
+        centered: sympy.Expr | None = None,
     ) -> None:
         self.x0 = x0
         self.order = order
@@ -99,6 +105,7 @@ class TaylorSeries:
         self.value = value
         self.coefficients = coefficients
         self.polynomial = polynomial
+        self._centered = centered
         self.gradient = gradient
         self.hessian = hessian
         self.expression = expression
@@ -113,6 +120,28 @@ class TaylorSeries:
     @property
     def multivariate(self) -> bool:
         return self.gradient is not None or (self.coefficients is None)
+
+    @property
+    def centered_polynomial(self) -> sympy.Expr | None:
+        """The polynomial in powers of (x − x₀), as the course writes it; None for callables.
+
+        In one variable, Σ c_k (x − x₀)^k with c_k = :attr:`coefficients`; in several,
+        f(x₀) + Σ ∂ᵢf (xᵢ − x₀ᵢ) + ½ Σ ∂ᵢ∂ⱼf (xᵢ − x₀ᵢ)(xⱼ − x₀ⱼ). The terms are kept apart
+        (SymPy would otherwise multiply 2·(x − 1) out); ``sympy.expand`` of it gives
+        :attr:`polynomial`.
+
+        Examples
+        --------
+        >>> import mvcalc as mc
+        >>> p = mc.taylor("exp(x)", 1, 3)
+        >>> p.polynomial                    # multiplied out, in powers of x
+        E*x**3/6 + E*x/2 + E/3
+        >>> p.centered_polynomial           # in powers of (x - 1): the coefficients E, E, E/2, E/6
+        E*(x - 1)**3/6 + E*(x - 1)**2/2 + E*(x - 1) + E
+        >>> mc.taylor("x**2*y", [1, 2], 1).centered_polynomial
+        4*(x - 1) + (y - 2) + 2
+        """
+        return self._centered
 
     def __repr__(self) -> str:
         where = np.array2string(np.asarray(self.x0)) if self.multivariate else f"{self.x0}"
@@ -215,11 +244,11 @@ class TaylorSeries:
                               rigorous=rigorous, interval=(a, b))  # fmt: skip
 
     def _grid_derivative_max(self, lo: float, hi: float) -> float:
-        from mvcalc.autodiff import grad
+        from mvcalc.autodiff import jacobian
 
         g: Callable[..., Any] = self.f
-        for _ in range(self.order + 1):
-            g = grad(g)
+        for _ in range(self.order + 1):  # f⁽ⁿ⁺¹⁾ by nested forward mode (one input: its best)
+            g = jacobian(g, mode="forward")
         values = [abs(float(g(t))) for t in np.linspace(lo, hi, 201)]
         return max(values)
 
@@ -227,7 +256,8 @@ class TaylorSeries:
         """An estimate of the radius of convergence from the root test on the coefficients.
 
         Uses |c_k|^(−1/k) over the last coefficients of a series of ``terms`` terms (symbolic
-        input only; 2 to 200 terms); ``inf`` when they vanish, as for polynomials and entire
+        input only; 2 to 200 terms), extrapolated to k → ∞ as for coefficients
+        C·k^p / R^k (exact for them); ``inf`` when they vanish, as for polynomials and entire
         functions whose coefficients fall faster than any geometric sequence. SymPy's series
         runs under the time limit (``time_limit``, seconds; see
         :func:`mvcalc.symbolic.time_limit`).
@@ -237,8 +267,10 @@ class TaylorSeries:
         >>> import mvcalc as mc
         >>> round(mc.taylor("1/(1-x)", 0, 3).radius_of_convergence(), 6)
         1.0
-        >>> round(mc.taylor("log(1+x)", 0, 3).radius_of_convergence(), 2)
+        >>> round(mc.taylor("log(1+x)", 0, 3).radius_of_convergence(), 6)
         1.0
+        >>> round(mc.taylor("sqrt(x)", 4, 2).radius_of_convergence(), 2)   # 4, to the branch point
+        4.0
         """
         if self.expression is None or self.multivariate:
             raise ValueError("radius_of_convergence needs a symbolic function of one variable")
@@ -255,10 +287,13 @@ class TaylorSeries:
         estimates = [c ** (-1.0 / k) for k, c in tail]
         if estimates[-1] > 1.5 * estimates[0]:  # still growing like (k!)^(1/k): entire
             return math.inf
-        # the root test converges slowly (k^(1/k)): extrapolate the last estimates to k → ∞
+        # the root test converges slowly: for |c_k| ≈ C·k^p / R^k (poles and branch points),
+        # log |c_k|^(-1/k) = log R − (log C)/k − p·(log k)/k exactly, so a least-squares fit on
+        # 1, 1/k and (log k)/k extrapolates the last estimates to k → ∞
         ks = np.array([k for k, _ in tail], dtype=float)
-        fit = np.polyfit(1 / ks, np.log(estimates), 1)
-        radius = float(np.exp(fit[1]))
+        basis = np.column_stack([np.ones_like(ks), 1 / ks, np.log(ks) / ks][: min(3, ks.size)])
+        fit = np.linalg.lstsq(basis, np.log(estimates), rcond=None)[0]
+        radius = float(np.exp(fit[0]))
         return radius if radius < 1e6 else math.inf
 
 
@@ -339,6 +374,11 @@ def taylor(f: Any, x0: Any, order: int, *, time_limit: float | None = None) -> T
     x**4/24 + x**3/6 + x**2/2 + x + 1
     >>> p.coefficients
     [1, 1, 1/2, 1/6, 1/24]
+    >>> q = mc.taylor("sqrt(x)", 4, 2)     # about x0 = 4: coefficients of (x - 4)^k
+    >>> q.coefficients, q.centered_polynomial
+    ([2, 1/4, -1/64], -(x - 4)**2/64 + (x - 4)/4 + 2)
+    >>> q.polynomial                       # the same polynomial, multiplied out
+    -x**2/64 + 3*x/8 + 3/4
     >>> q = mc.taylor("x**2*y", [1, 2], 2)
     >>> q.gradient, q.hessian
     (array([4., 1.]), array([[4., 2.],
@@ -396,14 +436,15 @@ def _symbolic_taylor(f: Any, x0: Any, order: int, time_limit: float | None) -> T
             raise ValueError(f"order must be at most 2 in several variables, got {order}")
         exact = [_exact(v, "x0") for v in points]
         cheap = _small(exact) and symbolic._cheap([expr], order, len(symbols) ** order)
-        value, g, h, polynomial = _budget.run(_taylor_several, expr, symbols, exact, order,
-                                              time_limit=time_limit, cheap=cheap)  # fmt: skip
+        value, g, h, polynomial, centered = _budget.run(
+            _taylor_several, expr, symbols, exact, order, time_limit=time_limit, cheap=cheap
+        )
         numeric = numeric_function(expr, symbols)
         return TaylorSeries(
             x0=np.array([real_float(v, "x0") for v in exact]), order=order,
             f=lambda v: numeric(*np.moveaxis(np.asarray(v, dtype=float), -1, 0)),
             value=value, polynomial=polynomial, gradient=g, hessian=h, expression=expr,
-            variables=[str(s) for s in symbols],
+            variables=[str(s) for s in symbols], centered=centered,
         )  # fmt: skip
     x = symbols[0] if symbols else sympy.Symbol("x")
     a = _exact(points[0], "x0")
@@ -413,7 +454,7 @@ def _symbolic_taylor(f: Any, x0: Any, order: int, time_limit: float | None) -> T
     return TaylorSeries(
         x0=real_float(a, "x0"), order=order, f=numeric_function(expr, [x]), value=floats[0],
         coefficients=coefficients, polynomial=polynomial, expression=expr, variables=[str(x)],
-        floats=floats,
+        floats=floats, centered=_centered_sum(coefficients, x, a),
     )  # fmt: skip
 
 
@@ -457,8 +498,9 @@ def _taylor_one(
 
 def _taylor_several(
     expr: sympy.Expr, symbols: list[sympy.Symbol], exact: list[sympy.Expr], order: int
-) -> tuple[float, FloatArray | None, FloatArray | None, sympy.Expr]:
-    """f(x₀), ∇f(x₀) (order ≥ 1), H(x₀) (order 2) as floats, and the polynomial."""
+) -> tuple[float, FloatArray | None, FloatArray | None, sympy.Expr, sympy.Expr]:
+    """f(x₀), ∇f(x₀) (order ≥ 1), H(x₀) (order 2) as floats, the polynomial multiplied out,
+    and the same in powers of (xᵢ − x₀ᵢ)."""
     from mvcalc._numeric import real_float, shown
     from mvcalc.symbolic import substitute
 
@@ -466,6 +508,7 @@ def _taylor_several(
     where = ", ".join(f"{s} = {shown(v)}" for s, v in at.items())
     value_exact = substitute(expr, at, where)
     polynomial = value_exact
+    terms = [value_exact]  # the centred form, term by term
     value = real_float(value_exact, "f", where)
     gradient = hessian = None
     d = [s - v for s, v in at.items()]
@@ -475,6 +518,7 @@ def _taylor_several(
         gradient = np.array([real_float(gi, f"∂f/∂{s}", where)
                              for gi, s in zip(g_exact, symbols, strict=True)])  # fmt: skip
         polynomial += sum(gi * di for gi, di in zip(g_exact, d, strict=True))
+        terms += [_term(gi, di) for gi, di in zip(g_exact, d, strict=True)]
         if order >= 2:
             h_exact = [[substitute(sympy.diff(df, b), at, where) for b in symbols] for df in first]
             hessian = np.array([[real_float(h_exact[i][j], f"∂²f/∂{a}∂{b}", where)
@@ -485,11 +529,38 @@ def _taylor_several(
                 for i in range(len(symbols))
                 for j in range(len(symbols))
             )
-    return value, gradient, hessian, _checked_polynomial(sympy.expand(polynomial), where)
+            for i in range(len(symbols)):  # ½ Hᵢᵢ dᵢ² and, for i < j, Hᵢⱼ dᵢ dⱼ (H symmetric)
+                terms.append(_term(h_exact[i][i] / 2, d[i] ** 2))
+                terms += [_term(h_exact[i][j], d[i] * d[j]) for j in range(i + 1, len(symbols))]
+    checked = _checked_polynomial(sympy.expand(polynomial), where)
+    return value, gradient, hessian, checked, _sum(terms)
+
+
+def _term(c: sympy.Expr, power: sympy.Expr) -> sympy.Expr:
+    """c·power with the power kept whole: SymPy would multiply 2·(x − 1) out to 2x − 2."""
+    if c == 1:
+        return power
+    if c.is_Number and power.is_Add:
+        return sympy.Mul(c, power, evaluate=False)
+    return c * power
+
+
+def _sum(terms: list[sympy.Expr]) -> sympy.Expr:
+    """The sum of the non-zero terms, kept apart (an evaluated sum would merge 2 + (y − 2))."""
+    kept = [t for t in terms if t != 0]
+    if not kept:
+        return sympy.Integer(0)
+    return kept[0] if len(kept) == 1 else sympy.Add(*kept, evaluate=False)
+
+
+def _centered_sum(coefficients: list[sympy.Expr], x: sympy.Symbol, x0: sympy.Expr) -> sympy.Expr:
+    """Σ c_k (x − x₀)^k, with each power of (x − x₀) kept whole (not multiplied out)."""
+    d = x - x0
+    return _sum([_term(c, d**k) if k else c for k, c in enumerate(coefficients)])
 
 
 def _numeric_taylor(f: Callable[..., Any], x0: Any, order: int) -> TaylorSeries:
-    from mvcalc.autodiff import grad, hessian
+    from mvcalc.autodiff import grad, hessian, jacobian
 
     try:
         point = np.asarray(x0, dtype=np.float64)
@@ -515,7 +586,7 @@ def _numeric_taylor(f: Callable[..., Any], x0: Any, order: int) -> TaylorSeries:
     try:
         for k in range(order + 1):  # c_k = f⁽ᵏ⁾(x₀)/k!, each derivative one more nesting of AD
             coefficients.append(float(np.asarray(derivative(float(point)))) / math.factorial(k))
-            derivative = grad(derivative)
+            derivative = jacobian(derivative, mode="forward")  # one input: forward mode
     except TypeError as exc:  # AD cannot follow f (math.*, say): Cauchy's integral instead
         coefficients = _cauchy_coefficients(f, float(point), order, reason=str(exc))
     return TaylorSeries(x0=float(point), order=order, f=f, value=float(coefficients[0]),

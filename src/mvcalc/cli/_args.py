@@ -100,16 +100,78 @@ def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
-def finite_float(text: str) -> float:
-    """An argument type: a finite number."""
+def _number(text: str) -> float:
+    """A number written as a decimal (``-1.5e3``) or as maths (``sqrt(2/3)``, ``pi/4``, ``2^10``).
+
+    Plain decimals are read directly; anything else goes through mvcalc's safe parser (never
+    eval, within its size and time limits) and must come out a real, finite number. Raises
+    ArgumentTypeError saying what was expected.
+    """
     try:
-        value = float(text)
+        return _decimal(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text[:40]!r}") from None
+        pass
+    items = _parsed(text, "a number")
+    if len(items) != 1:
+        raise argparse.ArgumentTypeError(
+            f"expected one number, got {len(items)} in {text.strip()[:40]!r}"
+        )
+    return _value(items[0], text)
+
+
+def _decimal(text: str) -> float:
+    """A plain decimal, checked finite; ValueError for anything that is not a decimal."""
+    value = float(text)
     try:
         return _validate.finite_float(value, "the number")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text[:40]!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a finite number, got {text.strip()[:40]!r}"
+        ) from None
+
+
+def _parsed(text: str, wanted: str) -> list[Any]:
+    """The comma-separated expressions of ``text``, by the safe parser."""
+    from mvcalc import symbolic
+
+    try:
+        return symbolic.parse_many(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected {wanted}, got {text.strip()[:40]!r} ({_reason(exc)}; numbers are "
+            "written like 0.5, -2 or pi/4)"
+        ) from None
+
+
+def _value(expr: Any, text: str) -> float:
+    """The value of a parsed numeric expression as a float, checked real and finite."""
+    from mvcalc import symbolic
+    from mvcalc._budget import TooCostly
+
+    shown = repr(text.strip()[:40])
+    if expr.free_symbols:
+        names = ", ".join(sorted(str(s) for s in expr.free_symbols))
+        raise argparse.ArgumentTypeError(
+            f"expected a number, got {shown} (it has the variable {names}; numbers are written "
+            "like 0.5, -2 or pi/4)"
+        )
+    try:
+        return float(symbolic.evaluate(expr, {}, simplify=False, name=shown).value)
+    except TooCostly:
+        raise argparse.ArgumentTypeError(f"{shown} takes too long to evaluate") from None
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a real, finite number: {exc}") from None
+
+
+def _reason(exc: Exception) -> str:
+    """The parser's message without its ``text:`` prefix."""
+    message = str(exc)
+    return message[len("text: ") :] if message.startswith("text: ") else message
+
+
+def finite_float(text: str) -> float:
+    """An argument type: a finite number, written as a decimal or as maths (``pi/4``)."""
+    return _number(text)
 
 
 def positive_float(text: str) -> float:
@@ -131,12 +193,17 @@ def figure_path(text: str) -> Path:
 
 
 def number_list(text: str) -> list[float]:
-    """One number, or several separated by commas."""
-    return [finite_float(part) for part in text.split(",") if part.strip()]
+    """One number, or several separated by commas; each a decimal or maths (``pi/4,1``)."""
+    parts = [part for part in text.split(",") if part.strip()]
+    try:
+        return [_decimal(part) for part in parts]
+    except ValueError:  # not all plain decimals: maths, read as one comma-separated list
+        pass
+    return [_value(e, text) for e in _parsed(text, "numbers like -1.2,1")]
 
 
 def vector(text: str) -> list[float]:
-    """At least one number: ``-1.2,1``."""
+    """At least one number: ``-1.2,1`` or ``pi/4,sqrt(2)``."""
     values = number_list(text)
     if not values:
         raise argparse.ArgumentTypeError(f"expected numbers like -1.2,1, got {text!r}")
@@ -144,11 +211,11 @@ def vector(text: str) -> list[float]:
 
 
 def pair(text: str) -> tuple[float, float]:
-    """An interval ``a,b`` with a < b."""
-    parts = [p for p in text.split(",") if p.strip()]
-    if len(parts) != 2:
+    """An interval ``a,b`` with a < b (each a decimal or maths: ``0,pi``)."""
+    values = number_list(text)
+    if len(values) != 2:
         raise argparse.ArgumentTypeError(f"expected two numbers like 0,1, got {text!r}")
-    a, b = (finite_float(p) for p in parts)
+    a, b = values
     if not a < b:
         raise argparse.ArgumentTypeError(f"expected a < b, got {text!r}")
     return a, b
@@ -243,12 +310,12 @@ def _without_units() -> Iterator[None]:
             del sys.modules[name]
 
 
-def pretty(expr: object) -> str:
-    """SymPy's pretty (Unicode) form."""
+def pretty(expr: object, order: str | None = None) -> str:
+    """SymPy's pretty (Unicode) form; ``order="rev-lex"`` puts the lowest powers first."""
     import sympy
 
     with _without_units():
-        return str(sympy.pretty(expr, use_unicode=True))
+        return str(sympy.pretty(expr, use_unicode=True, order=order))
 
 
 def inline(expr: object) -> str:
@@ -259,9 +326,9 @@ def inline(expr: object) -> str:
     return text if "\n" not in text else sympy.sstr(expr)
 
 
-def show(label: str, expr: object) -> None:
+def show(label: str, expr: object, order: str | None = None) -> None:
     """Print 'label expr', aligning a multi-line pretty form under the label."""
-    lines = pretty(expr).splitlines()
+    lines = pretty(expr, order).splitlines()
     pad = " " * len(label)
     middle = len(lines) // 2
     for i, line in enumerate(lines):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from mvcalc.cli._args import (
@@ -53,7 +54,8 @@ def add(sub: Subparsers[Parser]) -> None:
     )
     p.add_argument("--activation", choices=["sigmoid", "tanh", "relu"], default="sigmoid", help="σ")
     p.add_argument("--record-every", type=int_at_least(1), default=100, metavar="K")
-    p.add_argument("--out", type=figure_path, default=Path("backprop.png"), help="figure file")
+    p.add_argument("--out", type=figure_path, default=None,
+                   help="figure file (none is drawn without it)")  # fmt: skip
     p.set_defaults(run=run_backprop)
 
     h = sub.add_parser(
@@ -79,7 +81,8 @@ def add(sub: Subparsers[Parser]) -> None:
         default=50,
         help="iteration limit (default: 50, at most 1,000,000)",
     )
-    h.add_argument("--out-dir", type=Path, default=Path("out"), help="where the figures go")
+    h.add_argument("--out-dir", type=Path, default=None,
+                   help="where the two figures go (none are drawn without it)")  # fmt: skip
     h.set_defaults(run=run_heights)
 
 
@@ -114,12 +117,28 @@ def run_backprop(args: argparse.Namespace) -> int:
         f"time          {history.seconds:.3f} s for {history.iterations:,} steps "
         f"({history.steps_per_second:,.0f} steps/s)"
     )
-    print(f"status        {history.status} ({history.message})")
-    save(plots.training_curves(history), args.out)
-    if history.status in ("diverged", "non-finite"):
+    print(f"status        {history.status}")
+    print(_wrapped(history.message, 14))
+    if args.out is not None:
+        save(plots.training_curves(history), args.out)
+    else:
+        print("(no figure drawn: add --out FILE.png to draw one)")
+    if history.status in ("diverged", "non-finite", "stalled"):
+        hints = [f"a smaller --aggression than {args.aggression:g}"]
+        if args.activation != "sigmoid":
+            hints.append("--activation sigmoid (outputs in (0, 1), like the heart curve's)")
+        print("verdict       the network has not learned the curve; try " + ", or ".join(hints))
         print(f"warning: {history.message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _wrapped(message: str, indent: int) -> str:
+    """A long message in lines of at most 100 characters, indented."""
+    pad = " " * indent
+    kept = message.replace(" = ", "\xa0=\xa0")  # "μ = 178" stays on one line
+    return textwrap.fill(kept, width=100, initial_indent=pad, subsequent_indent=pad,
+                         break_on_hyphens=False).replace("\xa0", " ")  # fmt: skip
 
 
 def run_heights(args: argparse.Namespace) -> int:
@@ -145,15 +164,27 @@ def run_heights(args: argparse.Namespace) -> int:
         print(
             f"{k:>5}  {mu:12.6f}  {sigma:12.6f}  {chi_squared(gaussian, [mu, sigma], x, y):12.6g}"
         )
-    mu_err, sigma_err = result.errors
-    print(f"result  μ = {result.params[0]:.4f} ± {mu_err:.2g} cm, "
-          f"σ = {result.params[1]:.4f} ± {sigma_err:.2g} cm, χ² = {result.chi2:.6g}")  # fmt: skip
+    mu_err, sigma_err = result.errors if result.converged else (None, None)
+    print(f"result  μ = {result.params[0]:.4f}{_error(mu_err)} cm, "
+          f"σ = {result.params[1]:.4f}{_error(sigma_err)} cm, χ² = {result.chi2:.6g}")  # fmt: skip
+    if not result.converged:
+        print(f"        no ± errors: the fit has not converged ({result.status}), so μ and σ are "
+              "not yet the best fit, and\n        errors computed here would describe "
+              "nothing")  # fmt: skip
     print(f"status  {result.status} ({result.nit} steps, {result.nfev} model evaluations)")
-    print(f"        {result.message}")
+    print(_wrapped(result.message, 8))
     if result.status == "max-iter":
         print(f"        (--steps {args.steps} was the limit; raise it to go on)")
+    if args.out_dir is None:
+        print("(no figures drawn: add --out-dir DIR to draw the fit and the χ² landscape)")
+        return 0
     title = f"Heights: μ = {result.params[0]:.2f} cm, σ = {result.params[1]:.2f} cm"
     fig = plots.histogram_fit(x, y, gaussian, result.params, xlabel="height (cm)", title=title)
     save(fig, args.out_dir / "heights_fit.png")
-    save(plots.chi2_contours(gaussian, x, y, result.path), args.out_dir / "heights_chi2.png")
+    save(plots.chi2_contours(gaussian, x, y, result), args.out_dir / "heights_chi2.png")
     return 0
+
+
+def _error(error: float | None) -> str:
+    """`` ± 0.19`` for a converged fit's standard error; nothing otherwise."""
+    return "" if error is None else f" ± {error:.2g}"

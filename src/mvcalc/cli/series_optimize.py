@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from mvcalc.cli._args import (
     UsageError,
     figure_path,
     finite_float,
+    inline,
     int_at_least,
     names,
     pair,
@@ -33,14 +36,16 @@ def add(sub: Subparsers[Parser]) -> None:
     t.add_argument("--order", type=int_at_least(0, 100), default=4, help="default: 4, at most 100")
     t.add_argument("--interval", type=pair, default=None, metavar="A,B",
                    help="where to bound the error (default: X0 ± 1)")  # fmt: skip
-    t.add_argument("--out", type=figure_path, default=Path("taylor.png"), help="figure file")
+    t.add_argument("--out", type=figure_path, default=None,
+                   help="figure file (none is drawn without it)")  # fmt: skip
     t.set_defaults(run=run_taylor)
 
     n = sub.add_parser("newton", help="solve f(x) = 0 by Newton–Raphson",
                        description="Solve f(x) = 0 (or a system 'f1, f2') by Newton–Raphson, "
                        "printing every iterate; failures are named.")  # fmt: skip
     n.add_argument("expression", help='e.g. "x**3-2*x+2", or "x+y-3, x*y-2"')
-    n.add_argument("--x0", type=vector, required=True, metavar="X0", help="start, e.g. -2")
+    n.add_argument("--x0", type=vector, required=True, metavar="X0",
+                   help="start, e.g. -2 or sqrt(2); for a system 1,2")  # fmt: skip
     n.add_argument("--tol", type=finite_float, default=1e-12)
     n.add_argument(
         "--max-iter",
@@ -55,7 +60,8 @@ def add(sub: Subparsers[Parser]) -> None:
                        description="Minimise a function of one or more variables from a start, "
                        "with exact gradients and Hessians.")  # fmt: skip
     m.add_argument("expression", help='e.g. "(1-x)**2+100*(y-x**2)**2"')
-    m.add_argument("--x0", type=vector, required=True, metavar="X0", help="e.g. -1.2,1")
+    m.add_argument("--x0", type=vector, required=True, metavar="X0",
+                   help="e.g. -1.2,1 or pi/4,1")  # fmt: skip
     m.add_argument("--method", choices=METHODS, default="hybrid")
     m.add_argument("--aggression", type=finite_float, default=0.1, help="γ, gradient descent")
     m.add_argument(
@@ -72,7 +78,8 @@ def add(sub: Subparsers[Parser]) -> None:
                        "classify each point with the bordered Hessian.")  # fmt: skip
     g.add_argument("expression", help='f, e.g. "x*y"')
     g.add_argument("--subject-to", required=True, metavar="G",
-                   help='constraints g = 0, e.g. "x**2+y**2-1" (several: "g1, g2")')  # fmt: skip
+                   help='constraints g = 0, e.g. "x**2+y**2-1" or "x^2+y^2=1" (several: '
+                   '"g1, g2")')  # fmt: skip
     g.add_argument("--vars", type=names, default=None, metavar="x,y",
                    help="variables (default: all, alphabetical)")  # fmt: skip
     g.add_argument("--out", type=figure_path, default=None, help="figure file (2 variables)")
@@ -80,7 +87,8 @@ def add(sub: Subparsers[Parser]) -> None:
 
 
 def run_taylor(args: argparse.Namespace) -> int:
-    """The polynomial, its coefficients, its error bound and radius, and the figure."""
+    """The polynomial in powers of (x − x₀), its coefficients, its error bound and radius, and
+    the figure (with --out)."""
     import sympy
 
     from mvcalc import plots, symbolic
@@ -91,16 +99,27 @@ def run_taylor(args: argparse.Namespace) -> int:
     if any(v.free_symbols or not v.is_real for v in at):
         raise UsageError(f"argument --at: expected real numbers, got {args.at!r}")
     x0: Any = at[0] if len(at) == 1 else at
+    if len(expr.free_symbols) > 2 and args.out is not None:
+        raise UsageError("argument --out: the figure is drawn for one or two variables")
     series = taylor(expr, x0, args.order)
-    show(f"P{args.order} = ", series.polynomial)
+    variables = [sympy.Symbol(v) for v in series.variables]
+    powers = " and ".join(_offset(v, a) for v, a in zip(variables, at, strict=False))
+    show(f"P{args.order} = ", _as_written(series.centered_polynomial, variables, at),
+         order="rev-grlex")  # fmt: skip
+    expanded = inline(series.polynomial)
+    if any(a != 0 for a in at) and len(expanded) <= 80:
+        print(f"     = {expanded}   (multiplied out)")
     if series.multivariate:
         print(f"gradient at x0 = {series.gradient}")
         if series.hessian is not None:
             print(f"Hessian at x0  = {series.hessian.tolist()}")
         if len(series.variables) == 2:
-            save(plots.taylor_2d(expr, series.x0), args.out)
+            if args.out is not None:
+                save(plots.taylor_2d(expr, series.x0), args.out)
+            _no_figure(args.out)
         return 0
-    print("coefficients  " + ", ".join(sympy.sstr(c) for c in series.coefficients))
+    print(f"coefficients of {powers}^k, k = 0…{args.order}:  "
+          + ", ".join(sympy.sstr(c) for c in series.coefficients))  # fmt: skip
     a, b = args.interval or (series.x0 - 1.0, series.x0 + 1.0)
     r = series.remainder_bound(a, b)
     kind = "rigorous" if r.rigorous else "estimated"
@@ -109,35 +128,110 @@ def run_taylor(args: argparse.Namespace) -> int:
     try:
         radius = series.radius_of_convergence()
         print(
-            f"radius of convergence ≈ {radius:.6g}"
+            f"radius of convergence ≈ {radius:.4g} (estimated from 40 terms)"
             if math.isfinite(radius)
             else "radius of convergence: infinite (the series converges everywhere)"
         )
     except (ValueError, NotImplementedError):
         pass
-    save(plots.taylor_approximations(expr, float(series.x0), args.order, interval=(a, b)),
-         args.out)  # fmt: skip
+    if args.out is not None:
+        save(plots.taylor_approximations(expr, float(series.x0), args.order, interval=(a, b)),
+             args.out)  # fmt: skip
+    _no_figure(args.out)
     return 0
 
 
+def _offset(variable: Any, x0: Any) -> str:
+    """``(x - 1)``, ``(x + 1)``, or ``x`` about 0: the base of the powers, as printed."""
+    import sympy
+
+    if x0 == 0:
+        return str(variable)
+    text = inline(sympy.Add(variable, -x0, evaluate=False))
+    return "(" + re.sub(r"\bpi\b", "π", text) + ")"
+
+
+def _as_written(centered: Any, variables: list[Any], at: list[Any]) -> Any:
+    """The centred polynomial with each (xᵢ − x₀ᵢ) as one symbol, so that the printer keeps the
+    powers of (x − x₀) whole (printed in ascending degree, as the course writes the series)."""
+    import sympy
+
+    shifted = {v: sympy.Symbol(_offset(v, a)) for v, a in zip(variables, at, strict=True)}
+    return sympy.expand(
+        centered.xreplace({v: shifted[v] + a for v, a in zip(variables, at, strict=True)})
+    )
+
+
+def _wrapped(message: str) -> str:
+    """A long message in lines of at most 100 characters, indented under the status."""
+    kept = message.replace(" = ", "\xa0=\xa0")  # "γ = 0.1" stays on one line
+    lines = textwrap.fill(kept, width=100, initial_indent=" " * 8, subsequent_indent=" " * 8,
+                          break_on_hyphens=False)  # fmt: skip
+    return lines.replace("\xa0", " ")
+
+
+def _no_figure(out: Path | None) -> None:
+    """Say how to get the figure when none was asked for."""
+    if out is None:
+        print("(no figure drawn: add --out FILE.png to draw one)")
+
+
 def run_newton(args: argparse.Namespace) -> int:
-    """Every iterate of Newton–Raphson, the status, and the tangents' figure."""
+    """Every iterate of Newton–Raphson with f(x) and f′(x) beside it, the status, and the
+    tangents' figure."""
+    import numpy as np
+
     from mvcalc import plots
     from mvcalc.optimize import newton_raphson
 
     x0 = args.x0[0] if len(args.x0) == 1 else args.x0
     result = newton_raphson(args.expression, x0, tol=args.tol, max_iter=args.max_iter)
-    print(f"{'step':>5}  x")
-    for k, x in enumerate(result.path):
-        print(f"{k:>5}  {x:.17g}" if result.path.ndim == 1 else f"{k:>5}  {x}")
+    if result.path.ndim == 1:
+        f, fprime = _scalar_and_derivative(args.expression)
+        print(f"{'step':>5}  {'x':>24}  {'f(x)':>18}  {'f′(x)':>18}")
+        modified = False
+        for k, x in enumerate(result.path):
+            fx, dx = f(x), fprime(x)
+            line = f"{k:>5}  {x:>24.17g}  {fx:>18.10g}  {dx:>18.10g}"
+            if k + 1 < result.path.size and fx != 0 and dx != 0:
+                m = (x - result.path[k + 1]) * dx / fx  # the multiple of f/f′ that was taken
+                if round(m) >= 2 and abs(m - round(m)) < 1e-6:
+                    line += f"   next: x − {round(m)}·f(x)/f′(x)"
+                    modified = True
+            print(line)
+        print("each step: x(next) = x − f(x)/f′(x)"
+              + (", or x − m·f(x)/f′(x) where marked (a root of multiplicity m)" if modified
+                 else ""))  # fmt: skip
+    else:
+        from mvcalc._numeric import as_function
+
+        system, _ = as_function(args.expression)
+        print(f"{'step':>5}  x, then f(x)")
+        for k, x in enumerate(result.path):
+            fx = np.asarray(system(x), dtype=float)
+            print(f"{k:>5}  x = {np.array2string(x, precision=10)},  f(x) = "
+                  f"{np.array2string(fx, precision=6)}")  # fmt: skip
+        print("each step: x(next) = x − J(x)⁻¹ f(x), J the Jacobian")
     print(f"result  x = {result.x}, f(x) = {result.fun}")
     print(f"status  {result.status}")
-    print(f"        {result.message}")
+    print(_wrapped(result.message))
     if args.out is not None:
         if result.path.ndim != 1:
             raise UsageError("argument --out: the figure is drawn for one equation in one unknown")
         save(plots.newton_tangents(args.expression, result), args.out)
     return 0 if result.converged else 1
+
+
+def _scalar_and_derivative(text: str) -> tuple[Any, Any]:
+    """f and its exact derivative f′ (by SymPy) as functions of a float, for the table."""
+    from mvcalc import symbolic
+    from mvcalc._numeric import numeric_function
+
+    expr = symbolic.parse(text)
+    variable = symbolic.only_variable(expr)
+    f = numeric_function(expr, [variable])
+    fprime = numeric_function(symbolic.diff(expr, variable), [variable])
+    return (lambda x: float(f(float(x)))), (lambda x: float(fprime(float(x))))
 
 
 def run_minimize(args: argparse.Namespace) -> int:
@@ -153,7 +247,7 @@ def run_minimize(args: argparse.Namespace) -> int:
     print(f"result  x = {result.x}, f(x) = {result.fun:.10g} after {result.nit} steps")
     verdict = "a minimum" if result.converged else "no minimum claimed"
     print(f"status  {result.status}: {verdict}")  # the status, never "converged" unless it is
-    print(f"        {result.message}")
+    print(_wrapped(result.message))
     if args.out is not None:
         if result.path.ndim != 2 or result.path.shape[1] != 2:
             raise UsageError("argument --out: the figure is drawn for functions of two variables")
@@ -163,13 +257,15 @@ def run_minimize(args: argparse.Namespace) -> int:
 
 def run_lagrange(args: argparse.Namespace) -> int:
     """The constrained stationary points, classified, and their figure."""
+    import sympy
+
     from mvcalc import plots, symbolic
     from mvcalc.optimize import lagrange
 
     f = symbolic.parse(args.expression)
-    gs = symbolic.parse_many(args.subject_to)
+    gs = symbolic.parse_equations(args.subject_to)  # "x^2+y^2=1" is x^2+y^2-1 = 0
     variables = args.vars or sorted({str(s) for e in [f, *gs] for s in e.free_symbols})
-    points = lagrange(f, gs, variables)
+    points = lagrange(f, gs, args.vars)  # without --vars: all, alphabetical
     if not points:
         print("no stationary points found")
     for p in points:
@@ -179,5 +275,5 @@ def run_lagrange(args: argparse.Namespace) -> int:
     if args.out is not None:
         if len(variables) != 2 or len(gs) != 1:
             raise UsageError("argument --out: the figure is drawn for f(x, y) with one constraint")
-        save(plots.lagrange_points(args.expression, args.subject_to, points), args.out)
+        save(plots.lagrange_points(args.expression, sympy.sstr(gs[0]), points), args.out)
     return 0

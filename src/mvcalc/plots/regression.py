@@ -108,7 +108,7 @@ def chi2_contours(
     model: Callable[..., ArrayLike],
     x: ArrayLike,
     y: ArrayLike,
-    path: ArrayLike,
+    path: ArrayLike | FitResult,
     *,
     sigma: ArrayLike | None = None,
     names: Sequence[str] = ("μ", "σ"),

@@ -3,8 +3,10 @@
 This is the course's regression week, one module per concern:
 
 * :mod:`mvcalc.regression.models` — :func:`gaussian` and its analytic Jacobian, and the named
-  models of ``mvcalc fit --model NAME`` (:data:`NAMED_MODELS`: each with its exact Jacobian,
-  parameter names and a starting guess from the data);
+  models of ``mvcalc fit --model NAME`` (:data:`NAMED_MODELS`: :func:`line`,
+  :func:`exponential`, :func:`poly2`, :func:`scaled_gaussian`, each with its exact Jacobian,
+  parameter names and a starting guess from the data), and :func:`model_from_text` for a model
+  written as a formula (``--model "a*exp(-b*x) + c"``);
 * :mod:`mvcalc.regression.linear` — :func:`linear_fit`, straight lines in closed form;
 * :mod:`mvcalc.regression.fit` — :func:`chi_squared` and :func:`fit`: non-linear least squares
   by Levenberg–Marquardt, Gauss–Newton or steepest descent, sharing one driver, one convergence
@@ -28,10 +30,16 @@ from mvcalc.regression.fit import COURSE_AGGRESSION, JACOBIANS, METHODS, chi_squ
 from mvcalc.regression.linear import linear_fit
 from mvcalc.regression.models import (
     KNOWN_JACOBIANS,
+    MODEL_ALIASES,
     NAMED_MODELS,
     NamedModel,
+    exponential,
     gaussian,
     gaussian_jacobian,
+    line,
+    model_from_text,
+    poly2,
+    scaled_gaussian,
 )
 
 __all__ = [
@@ -39,11 +47,17 @@ __all__ = [
     "JACOBIANS",
     "KNOWN_JACOBIANS",
     "METHODS",
+    "MODEL_ALIASES",
     "NAMED_MODELS",
     "NamedModel",
     "chi_squared",
+    "exponential",
     "fit",
     "gaussian",
     "gaussian_jacobian",
+    "line",
     "linear_fit",
+    "model_from_text",
+    "poly2",
+    "scaled_gaussian",
 ]

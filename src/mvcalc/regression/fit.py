@@ -49,7 +49,13 @@ from mvcalc._validate import (
 )
 from mvcalc.calculus import difference_jacobian
 from mvcalc.regression._common import FloatArray, Model, count_parameters, sigma_vector
-from mvcalc.regression.models import KNOWN_JACOBIANS
+from mvcalc.regression.models import (
+    KNOWN_JACOBIANS,
+    MODEL_ALIASES,
+    NAMED_MODELS,
+    NamedModel,
+    model_from_text,
+)
 from mvcalc.results import FitResult
 
 __all__ = ["COURSE_AGGRESSION", "JACOBIANS", "METHODS", "chi_squared", "fit"]
@@ -77,8 +83,9 @@ def chi_squared(
 
     Parameters
     ----------
-    model : callable
-        ``model(x, *params)`` returning an array shaped like ``y``.
+    model : callable or str
+        ``model(x, *params)`` returning an array shaped like ``y``, or a model by name or as
+        maths, as :func:`fit` takes it (``"a*x + b"``: parameters a, b).
     params : array_like, shape (p,)
     x : array_like
     y : array_like, shape (N,)
@@ -127,6 +134,21 @@ class _OutOfBudget(Exception):
     """The next evaluation would exceed the fit's evaluation budget (``max_nfev``)."""
 
 
+def _named(model: object) -> NamedModel | None:
+    """The named model (``"exponential"``) or the model written as maths (``"a*exp(b*x)"``) that
+    a string stands for; None for anything else (a callable)."""
+    if not isinstance(model, str):
+        return None
+    if model in MODEL_ALIASES:
+        raise ValueError(
+            f"model {model!r} is ambiguous here: pass mvcalc.gaussian (the normal density, "
+            f"parameters mu, sigma) or '{MODEL_ALIASES[model]}' (area × that density)"
+        )
+    if model.strip() in NAMED_MODELS:
+        return NAMED_MODELS[model.strip()]
+    return model_from_text(model)
+
+
 class _Problem:
     """Data, weights and model of a fit, with weighted residuals and Jacobians.
 
@@ -151,7 +173,13 @@ class _Problem:
         p0: ArrayLike,
         jac: Callable[..., ArrayLike] | str | None,
     ) -> None:
-        self.model = function(model, "model", "model(x, *params)")
+        named = _named(model)
+        given = callable(jac)
+        written = named is not None and named.name not in NAMED_MODELS  # a formula, as text
+        if named is not None:  # a model by name, or written as maths: its exact Jacobian
+            model = named.function
+            jac = named.jacobian if jac is None else jac
+        self.model = function(model, "model", "model(x, *params) or maths text")
         if isinstance(jac, str):
             one_of(jac, JACOBIANS, "jac")
         elif jac is not None:
@@ -166,6 +194,11 @@ class _Problem:
         self.sigma = None if sigma is None else sigma_vector(sigma, self.y.size)
         self.inv_sigma = np.ones(0) if self.sigma is None else 1 / self.sigma
         self.p0 = finite_vector(p0, "p0")
+        if named is not None and len(named.parameters) != self.p0.size:
+            raise ValueError(
+                f"p0 must hold {len(named.parameters)} values, one per parameter of the model "
+                f"({', '.join(named.parameters)}), got {self.p0.size}"
+            )
         n_params = count_parameters(model)
         if n_params is not None and n_params != self.p0.size:
             raise ValueError(
@@ -175,7 +208,12 @@ class _Problem:
         # the Jacobians and the duals of AD hold a few (N, p) arrays at a time
         memory(8.0 * 8 * self.y.size * (self.p0.size + 1), "this fit's Jacobians")
         self.jac: Callable[..., ArrayLike] | None = None
-        self.jac_given = callable(jac)  # exact because the caller gave jac (else a known model)
+        self.jac_given = given  # exact because the caller gave jac (else a known model)
+        self.exact_source = (
+            "jac given" if given
+            else "SymPy's derivatives of the formula" if written
+            else "known model"
+        )  # fmt: skip
         if callable(jac):
             self.mode, self.jac = _Mode.EXACT, jac
         elif jac is None and model in KNOWN_JACOBIANS:
@@ -300,7 +338,8 @@ class _Problem:
         self.nfev += 1
         try:
             with np.errstate(all="ignore"):
-                J = np.asarray(jacobian(lambda q: self.model(self.x, *q))(p), dtype=np.float64)
+                J = np.asarray(jacobian(lambda q: self.model(self.x, *q), mode="forward")(p),
+                               dtype=np.float64)  # fmt: skip
         except (TypeError, ValueError, AttributeError) as exc:
             if self.strict_autodiff:
                 raise ValueError(
@@ -324,7 +363,8 @@ class _Problem:
         self.nfev += 1
         try:
             with np.errstate(all="ignore"):
-                curve = jacobian(jacobian(lambda t: self.model(self.x, *(p + t * v))))
+                f = lambda t: self.model(self.x, *(p + t * v))  # noqa: E731
+                curve = jacobian(jacobian(f, mode="forward"), mode="forward")
                 k = np.asarray(curve(0.0), dtype=np.float64).reshape(self.y.shape)
         except (TypeError, ValueError):
             self.ad_second_failed = True
@@ -365,7 +405,7 @@ class _Problem:
     def describe(self) -> str:
         """How ∂f/∂p was found, for ``FitResult.jacobian_method`` (derived from the fields)."""
         if self.requested is _Mode.EXACT:
-            text = "exact (jac given)" if self.jac_given else "exact (known model)"
+            text = f"exact ({self.exact_source})"
         elif self.requested is _Mode.AUTODIFF and self.ad_failure is not None:
             text = f"forward differences (automatic differentiation failed: {self.ad_failure})"
         else:
@@ -981,9 +1021,14 @@ def fit(
 
     Parameters
     ----------
-    model : callable
+    model : callable or str
         ``model(x, *params)`` returning one value per point, as in
-        :func:`scipy.optimize.curve_fit`.
+        :func:`scipy.optimize.curve_fit`; or the name of a model of ``mvcalc fit``
+        (:data:`~mvcalc.regression.NAMED_MODELS`: ``"line"``, ``"exponential"``, ``"poly2"``,
+        ``"scaled-gaussian"``); or a formula in x, such as ``"a*exp(-b*x) + c"``, read by the
+        safe parser, whose other names are the parameters in alphabetical order
+        (:func:`~mvcalc.regression.model_from_text`). Named and written models come with their
+        exact Jacobian.
     x : array_like
         The independent variable (its last axis runs over the N points).
     y : array_like, shape (N,)
@@ -1086,6 +1131,14 @@ def fit(
     (array([178.52,   7.55]), 50, 'max-iter')
     >>> mc.fit(mc.gaussian, x, y, [155, 6], method="steepest-descent", aggression=2000).status
     'converged'
+
+    A model may be written as maths; its parameters are its names other than x, alphabetically:
+
+    >>> t = [0.0, 1.0, 2.0, 3.0, 4.0]
+    >>> counts = [5.0, 3.2, 2.3, 1.8, 1.6]
+    >>> decay = mc.fit("a*exp(-b*x) + c", t, counts, p0=[1, 1, 1])
+    >>> decay.status, decay.params.round(3), decay.jacobian_method
+    ('converged', array([3.656, 0.678, 1.344]), "exact (SymPy's derivatives of the formula)")
     """
     method = one_of(method, METHODS, "method")
     problem = _Problem(model, x, y, sigma, p0, jac)

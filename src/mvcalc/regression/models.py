@@ -1,8 +1,10 @@
 """The models: the Gaussian with its analytic Jacobian, and the named models of ``mvcalc fit``.
 
-Each named model carries its exact Jacobian, its parameter names and a starting guess computed from
-the data. :data:`KNOWN_JACOBIANS` maps these functions (and :func:`gaussian`) to their exact
-Jacobians; :func:`mvcalc.fit` uses it when called without ``jac``. The look-up is by the
+Each named model (:func:`line`, :func:`exponential`, :func:`poly2`, :func:`scaled_gaussian`)
+carries its exact Jacobian, its parameter names and a starting guess computed from the data;
+:func:`model_from_text` makes one from a formula such as ``"a*exp(-b*x) + c"``.
+:data:`KNOWN_JACOBIANS` maps these functions (and :func:`gaussian`) to their exact Jacobians;
+:func:`mvcalc.fit` uses it when called without ``jac``. The look-up is by the
 function itself, so a wrapper such as ``lambda x, m, s: mc.gaussian(x, m, s)`` is not found
 there: it gets the default, automatic differentiation, which is exact too.
 """
@@ -17,11 +19,23 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mvcalc._validate import finite_float
-from mvcalc.autodiff import Dual
+from mvcalc._validate import finite_float, identifier
+from mvcalc.autodiff import Box, primal
 from mvcalc.regression._common import FloatArray
 
-__all__ = ["KNOWN_JACOBIANS", "NAMED_MODELS", "NamedModel", "gaussian", "gaussian_jacobian"]
+__all__ = [
+    "KNOWN_JACOBIANS",
+    "MODEL_ALIASES",
+    "NAMED_MODELS",
+    "NamedModel",
+    "exponential",
+    "gaussian",
+    "gaussian_jacobian",
+    "line",
+    "model_from_text",
+    "poly2",
+    "scaled_gaussian",
+]
 
 _SQRT_2PI = math.sqrt(2 * math.pi)
 
@@ -66,10 +80,10 @@ def gaussian(x: ArrayLike, mu: float, sigma: float) -> FloatArray:
     >>> bool(abs(dmu - float(mc.gaussian(1.0, 0.0, 1.0))) < 1e-15)   # ∂f/∂μ = f·(x − μ)/σ²
     True
     """
-    if any(isinstance(v, Dual) for v in (x, mu, sigma)):
-        # differentiated by mvcalc.autodiff: check the values, evaluate the formula on the duals
-        _check_parameters(_primal(mu), _primal(sigma))
-        dual: FloatArray = _gaussian(x, mu, sigma)  # a Dual, to AD
+    if any(isinstance(v, Box) for v in (x, mu, sigma)):
+        # differentiated by mvcalc.autodiff: check the values, evaluate the formula on the boxes
+        _check_parameters(primal(mu), primal(sigma))
+        dual: FloatArray = _gaussian(x, mu, sigma)  # a box, to AD
         return dual
     mu, sigma = _check_parameters(mu, sigma)
     return np.asarray(_gaussian(np.asarray(x, dtype=np.float64), mu, sigma))
@@ -81,14 +95,6 @@ def _check_parameters(mu: Any, sigma: Any) -> tuple[float, float]:
     if sigma == 0:
         raise ValueError("sigma must be non-zero")
     return mu, sigma
-
-
-def _primal(value: Any) -> Any:
-    """The plain number inside a (possibly nested) dual number of :mod:`mvcalc.autodiff`."""
-    while isinstance(value, Dual):
-        value = value.value
-    array = np.asarray(value)
-    return array[()] if array.ndim == 0 else value
 
 
 def _gaussian(x: Any, mu: Any, sigma: Any) -> Any:
@@ -143,7 +149,23 @@ KNOWN_JACOBIANS: dict[Callable[..., Any], Callable[..., Any]] = {gaussian: gauss
 
 @dataclass(frozen=True)
 class NamedModel:
-    """A model with its exact Jacobian, parameter names and a data-driven starting guess."""
+    """A model with its exact Jacobian, parameter names and a data-driven starting guess.
+
+    Attributes
+    ----------
+    name : str
+        How ``mvcalc fit --model`` calls it.
+    formula : str
+        The model in words, ``y = a·exp(b·x)``.
+    function : callable
+        ``function(x, *params)``, as :func:`mvcalc.fit` takes a model.
+    jacobian : callable
+        ``jacobian(x, *params)``: ∂f/∂p, shape (N, len(parameters)), exact.
+    parameters : tuple of str
+        The parameters' names, in the order ``function`` takes them.
+    guess : callable
+        ``guess(x, y)``: a starting point computed from the data.
+    """
 
     name: str
     formula: str
@@ -153,16 +175,39 @@ class NamedModel:
     guess: Callable[[FloatArray, FloatArray], FloatArray]
 
 
-def _line(x: FloatArray, slope: float, intercept: float) -> FloatArray:
-    return np.asarray(slope * x + intercept, dtype=np.float64)
+def _plain(value: Any) -> Any:
+    """A float array, unless automatic differentiation is following the model (a Box)."""
+    return value if isinstance(value, Box) else np.asarray(value, dtype=np.float64)
+
+
+def line(x: ArrayLike, slope: float, intercept: float) -> FloatArray:
+    """The straight line y = slope·x + intercept (``mvcalc fit --model line``).
+
+    Examples
+    --------
+    >>> from mvcalc.regression import line
+    >>> line([0.0, 1.0, 2.0], 2.0, 1.0)
+    array([1., 3., 5.])
+    """
+    result: FloatArray = _plain(slope * np.asarray(x, dtype=np.float64) + intercept)
+    return result
 
 
 def _line_jacobian(x: FloatArray, slope: float, intercept: float) -> FloatArray:
     return np.stack([x, np.ones_like(x)], axis=1)
 
 
-def _exponential(x: FloatArray, a: float, b: float) -> FloatArray:
-    return np.asarray(a * np.exp(b * x), dtype=np.float64)
+def exponential(x: ArrayLike, a: float, b: float) -> FloatArray:
+    """The exponential y = a·exp(b·x) (``mvcalc fit --model exponential``).
+
+    Examples
+    --------
+    >>> from mvcalc.regression import exponential
+    >>> exponential([0.0, 1.0], 2.0, 0.0)
+    array([2., 2.])
+    """
+    result: FloatArray = _plain(a * np.exp(b * np.asarray(x, dtype=np.float64)))
+    return result
 
 
 def _exponential_jacobian(x: FloatArray, a: float, b: float) -> FloatArray:
@@ -170,16 +215,40 @@ def _exponential_jacobian(x: FloatArray, a: float, b: float) -> FloatArray:
     return np.stack([e, a * x * e], axis=1)
 
 
-def _poly2(x: FloatArray, a: float, b: float, c: float) -> FloatArray:
-    return np.asarray((a * x + b) * x + c, dtype=np.float64)
+def poly2(x: ArrayLike, a: float, b: float, c: float) -> FloatArray:
+    """The quadratic y = a·x² + b·x + c (``mvcalc fit --model poly2``).
+
+    Examples
+    --------
+    >>> from mvcalc.regression import poly2
+    >>> poly2([0.0, 1.0, 2.0], 1.0, -2.0, 3.0)
+    array([3., 2., 3.])
+    """
+    xa = np.asarray(x, dtype=np.float64)
+    result: FloatArray = _plain((a * xa + b) * xa + c)
+    return result
 
 
 def _poly2_jacobian(x: FloatArray, a: float, b: float, c: float) -> FloatArray:
     return np.stack([x * x, x, np.ones_like(x)], axis=1)
 
 
-def _scaled_gaussian(x: FloatArray, mu: float, sigma: float, area: float) -> FloatArray:
-    return area * gaussian(x, mu, sigma)
+def scaled_gaussian(x: ArrayLike, mu: float, sigma: float, area: float) -> FloatArray:
+    """A Gaussian peak of a given area: y = area · :func:`gaussian` (x; μ, σ).
+
+    The model of ``mvcalc fit --model scaled-gaussian`` (once called ``gaussian``, a name kept
+    as an alias there): three parameters, where :func:`gaussian`, the normal density, has two.
+    Fitted to counts in bins, ``area`` is the total count times the bin width.
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> from mvcalc.regression import scaled_gaussian
+    >>> float(scaled_gaussian(0.0, 0.0, 1.0, 10.0)) == 10 * float(mc.gaussian(0.0, 0.0, 1.0))
+    True
+    """
+    result: FloatArray = area * gaussian(x, mu, sigma)
+    return result
 
 
 def _scaled_gaussian_jacobian(x: FloatArray, mu: float, sigma: float, area: float) -> FloatArray:
@@ -219,15 +288,104 @@ def _guess_gaussian(x: FloatArray, y: FloatArray) -> FloatArray:
     return np.array([mu, sigma, area if area != 0 else 1.0])
 
 
+#: The models of ``mvcalc fit --model NAME``, by name. ``"gaussian"`` is an alias of
+#: ``"scaled-gaussian"`` (:data:`MODEL_ALIASES`), the same :class:`NamedModel`.
 NAMED_MODELS: dict[str, NamedModel] = {
-    "line": NamedModel("line", "y = slope·x + intercept", _line, _line_jacobian,
+    "line": NamedModel("line", "y = slope·x + intercept", line, _line_jacobian,
                        ("slope", "intercept"), _guess_line),
-    "gaussian": NamedModel("gaussian", "y = area · exp(−(x − μ)²/2σ²) / (σ√(2π))",
-                           _scaled_gaussian, _scaled_gaussian_jacobian, ("mu", "sigma", "area"),
-                           _guess_gaussian),
-    "exponential": NamedModel("exponential", "y = a·exp(b·x)", _exponential,
+    "scaled-gaussian": NamedModel(
+        "scaled-gaussian", "y = area · exp(−(x − μ)²/2σ²) / (σ√(2π))", scaled_gaussian,
+        _scaled_gaussian_jacobian, ("mu", "sigma", "area"), _guess_gaussian),
+    "exponential": NamedModel("exponential", "y = a·exp(b·x)", exponential,
                               _exponential_jacobian, ("a", "b"), _guess_exponential),
-    "poly2": NamedModel("poly2", "y = a·x² + b·x + c", _poly2, _poly2_jacobian,
+    "poly2": NamedModel("poly2", "y = a·x² + b·x + c", poly2, _poly2_jacobian,
                         ("a", "b", "c"), _guess_poly2),
 }  # fmt: skip
+#: Old names of named models, kept working: alias → name.
+MODEL_ALIASES: dict[str, str] = {"gaussian": "scaled-gaussian"}
+NAMED_MODELS.update({alias: NAMED_MODELS[name] for alias, name in MODEL_ALIASES.items()})
 KNOWN_JACOBIANS.update({m.function: m.jacobian for m in NAMED_MODELS.values()})
+
+
+# ------------------------------------------------------------------------------------------------
+# A model written as text: "a*exp(-b*x) + c"
+# ------------------------------------------------------------------------------------------------
+
+
+def model_from_text(text: str, variable: str = "x") -> NamedModel:
+    """A model written as maths, such as ``"a*exp(-b*x) + c"``, read by the safe parser.
+
+    Parameters
+    ----------
+    text : str
+        The right-hand side of y = f(x; p), read by :func:`mvcalc.symbolic.parse` (never
+        evaluated as Python).
+    variable : str, optional
+        The name of the independent variable (default ``"x"``); every other name in ``text``
+        is a parameter.
+
+    Returns
+    -------
+    NamedModel
+        ``parameters``: the names other than ``variable``, in alphabetical order (the order of
+        ``p0``); ``function(x, *params)``; ``jacobian`` exact, from SymPy's derivatives; and
+        ``guess``, 1 for every parameter (there is no general way to guess from the data, so
+        give your own start where you can).
+
+    Raises
+    ------
+    ValueError
+        If the parser refuses the text, ``variable`` does not appear in it, or it has no
+        parameter.
+    TypeError
+        If ``text`` or ``variable`` is not a string.
+    TooCostly
+        If differentiating the formula takes longer than the time limit (a ``ValueError``).
+
+    Examples
+    --------
+    >>> from mvcalc.regression import model_from_text
+    >>> m = model_from_text("a*exp(-b*x) + c")
+    >>> m.parameters
+    ('a', 'b', 'c')
+    >>> m.function([0.0, 1.0], 2.0, 0.0, 1.0)
+    array([3., 3.])
+    >>> m.jacobian([0.0], 2.0, 1.0, 1.0).tolist()     # ∂f/∂a, ∂f/∂b, ∂f/∂c at x = 0
+    [[1.0, -0.0, 1.0]]
+    """
+    import sympy
+
+    from mvcalc import symbolic
+    from mvcalc._numeric import numeric_function
+
+    variable = identifier(variable, "variable")
+    expr = symbolic.parse(text)  # TypeError unless text is a string
+    x = sympy.Symbol(variable)
+    names = sorted((s for s in expr.free_symbols if s != x), key=str)
+    if x not in expr.free_symbols:
+        raise ValueError(f"model {text.strip()!r} has no {variable}: write it as a formula in "
+                         f"{variable}, such as 'a*exp(-b*{variable}) + c'")  # fmt: skip
+    if not names:
+        raise ValueError(f"model must have a parameter to fit, a name other than {variable}; "
+                         f"got {text!r}")  # fmt: skip
+    symbols = [x, *names]
+    value = numeric_function(expr, symbols, name="model")
+    columns = [numeric_function(symbolic.diff(expr, p), symbols, name=f"∂model/∂{p}")
+               for p in names]  # fmt: skip
+
+    def function(xs: ArrayLike, *params: Any) -> FloatArray:
+        xa = np.asarray(xs, dtype=np.float64)
+        result: FloatArray = _plain(value(xa, *params) + np.zeros(xa.shape))
+        return result
+
+    def jacobian(xs: ArrayLike, *params: Any) -> FloatArray:
+        xa = np.asarray(xs, dtype=np.float64).ravel()
+        return np.stack([np.asarray(c(xa, *params) + np.zeros(xa.shape), dtype=np.float64)
+                         for c in columns], axis=1)  # fmt: skip
+
+    def guess(xs: FloatArray, ys: FloatArray) -> FloatArray:
+        return np.ones(len(names))
+
+    shown = sympy.sstr(expr)
+    return NamedModel(text.strip(), f"y = {shown}", function, jacobian,
+                      tuple(str(p) for p in names), guess)  # fmt: skip

@@ -41,8 +41,8 @@ def test_numeric_ad_and_explain_read_the_table():
     assert set(_numeric._FUNCTIONS) == classes
     assert set(symbolic._FUNCTION_RULES) == classes
     for ufunc, rule in _functions.ad_rules().items():
-        assert autodiff._UNARY[ufunc] is rule
-    assert np.sign in autodiff._STEP_FUNCTIONS
+        assert autodiff.forward.UNARY[ufunc] is rule
+    assert np.sign in autodiff.forward.STEP_FUNCTIONS
 
 
 @pytest.mark.parametrize("name", sorted(symbolic.FUNCTIONS))

@@ -8,18 +8,19 @@ Each :class:`Elementary` entry gives, for one function the parser accepts,
   None for ``sqrt``, ``cbrt`` and ``sigmoid``, which the parser builds from other entries
   (``x**(1/2)``, ``x**(1/3)``, ``1/(1 + exp(-x))``) with ``build``;
 - ``numpy``: the NumPy function that evaluates it (:mod:`mvcalc._numeric`);
-- ``derivative``: d f(v)/dv from v and y = f(v), forward-mode AD's rule for that NumPy function
-  (:mod:`mvcalc.autodiff`); ``step`` marks a piecewise-constant function (derivative 0);
+- ``derivative``: d f(v)/dv from v and y = f(v), the AD rule for that NumPy function
+  (:mod:`mvcalc.autodiff`, both modes); ``step`` marks a piecewise-constant function
+  (derivative 0);
 - ``interval``: a rigorous enclosure of f over an interval with outward rounding
   (:mod:`mvcalc._interval`), for the remainder bounds of :mod:`mvcalc.series`;
 - ``rule``: the rule's name in :func:`mvcalc.symbolic.explain`.
 
-SymPy is imported only when a SymPy part is asked for, so that forward-mode AD (loaded by
+SymPy is imported only when a SymPy part is asked for, so that AD (loaded by
 ``import mvcalc``) can read the table without loading SymPy.
 
 Readers: :data:`mvcalc.symbolic.FUNCTIONS` (the parser), :data:`mvcalc._numeric._FUNCTIONS`,
-``mvcalc.autodiff._UNARY`` (with NumPy-only extras such as ``expm1``), the interval evaluator of
-:mod:`mvcalc.series` and explain's rule names. Adding a function here adds it everywhere; an
+``mvcalc.autodiff.forward.UNARY`` (with NumPy-only extras such as ``expm1``; reverse mode
+reads it too), the interval evaluator of :mod:`mvcalc.series` and explain's rule names. Adding a function here adds it everywhere; an
 entry with a SymPy class but no interval rule, NumPy function or rule name is refused at import.
 
 Examples

@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -151,36 +151,51 @@ def _output(out: Any) -> Any:
     return out
 
 
-def _trace(f: Callable[..., Any], x: Any, args: Any, kwargs: Any, name: str = "x") -> Any:
-    """Run f once on traced inputs: (output, inputs, rebuild, tag)."""
+class _Recorded(NamedTuple):
+    """One run of f on traced inputs."""
+
+    out: Any  # what f returned (a Traced of this pass, or a constant)
+    inputs: list[Traced]
+    rebuild: Callable[[list[Any]], Any]  # arrays back into x's structure
+    tag: int
+    tape: list[Traced]
+
+    @property
+    def value(self) -> Any:
+        on_tape = isinstance(self.out, Traced) and self.out.tag == self.tag
+        return self.out.value if on_tape else self.out
+
+    def pull(self, cotangent: Any) -> list[Any]:
+        """∂C/∂input for every input, from ∂C/∂out (zeros where f does not depend on it)."""
+        out = self.out
+        if isinstance(out, Traced) and out.tag == self.tag:
+            grads = reverse.backward(out, cotangent, self.inputs, self.tape)
+        else:  # f does not depend on x (a constant, or a value of an outer pass)
+            grads = [None] * len(self.inputs)
+        result: list[Any] = []
+        for g, x in zip(grads, self.inputs, strict=True):
+            if g is None:
+                g = np.zeros(x.shape)
+            elif not isinstance(g, Box):  # the user's own writable array of x's shape
+                g = np.asarray(g, dtype=np.float64)
+                if g.shape != x.shape:
+                    g = np.broadcast_to(g, x.shape)
+                if not g.flags.writeable or g.base is not None or any(g is r for r in result):
+                    g = g.copy()
+            result.append(g)
+        return result
+
+
+def _trace(f: Callable[..., Any], x: Any, args: Any, kwargs: Any, name: str = "x") -> _Recorded:
+    """Run f once on traced inputs, recording what it does."""
     leaves, rebuild = _flatten(x, name)
     tag = new_tag()
-    inputs = [Traced(leaf, tag) for leaf in leaves]
-    out = _output(f(rebuild(inputs), *args, **kwargs))
+    with reverse.recording(tag) as tape:
+        inputs = [Traced(leaf, tag) for leaf in leaves]
+        out = _output(f(rebuild(inputs), *args, **kwargs))
     if isinstance(out, Box) and out.tag > tag:
         raise ValueError("f returned a value of an inner differentiation: nest the transforms")
-    return out, inputs, rebuild, tag
-
-
-def _pull(out: Any, inputs: list[Traced], tag: int, cotangent: Any) -> list[Any]:
-    """∂C/∂input for every input (zeros where f does not depend on it)."""
-    if isinstance(out, Traced) and out.tag == tag:
-        grads = reverse.backward(out, cotangent, inputs)
-    else:  # f does not depend on x (a constant, or a value of an outer pass)
-        grads = [None] * len(inputs)
-    result, seen = [], set()
-    for g, x in zip(grads, inputs, strict=True):
-        if g is None:
-            g = np.zeros(x.shape)
-        elif not isinstance(g, Box):  # the user's own writable array of x's shape
-            g = np.asarray(g, dtype=np.float64)
-            if g.shape != x.shape:
-                g = np.broadcast_to(g, x.shape)
-            if id(g) in seen or not g.flags.writeable or g.base is not None:
-                g = g.copy()
-            seen.add(id(g))
-        result.append(g)
-    return result
+    return _Recorded(out, inputs, rebuild, tag, tape)
 
 
 def _plain(value: Any) -> Any:
@@ -191,24 +206,25 @@ def _plain(value: Any) -> Any:
     return float(array) if array.ndim == 0 else array
 
 
-def _scalar_value(out: Any, tag: int, what: str) -> Any:
-    value = out.value if isinstance(out, Traced) and out.tag == tag else out
+def _value_and_grad(f: Callable[..., Any], x: Any, args: Any, kwargs: Any,
+                    what: str) -> tuple[Any, Any]:  # fmt: skip
+    run = _trace(f, x, args, kwargs)
+    value = run.value
     if shape_of(value) != ():
         raise ValueError(
             f"f must return a scalar for {what}, got shape {shape_of(value)}; use jacobian or vjp"
         )
-    return value
+    return _plain(value), _shaped_like_x(x, run, run.pull(_ONE))
 
 
-def _value_and_grad(f: Callable[..., Any], x: Any, args: Any, kwargs: Any,
-                    what: str) -> tuple[Any, Any]:  # fmt: skip
-    out, inputs, rebuild, tag = _trace(f, x, args, kwargs)
-    value = _scalar_value(out, tag, what)
-    grads = _pull(out, inputs, tag, np.ones(()))
+_ONE = np.ones(())
+
+
+def _shaped_like_x(x: Any, run: _Recorded, grads: list[Any]) -> Any:
+    """The derivatives in x's structure; a number for a number."""
     if not _is_tree(x):
-        g = grads[0]
-        return _plain(value), (_plain(g) if shape_of(g) == () else g)
-    return _plain(value), rebuild([_plain(g) if shape_of(g) == () else g for g in grads])
+        return _plain(grads[0]) if shape_of(grads[0]) == () else grads[0]
+    return run.rebuild([_plain(g) if shape_of(g) == () else g for g in grads])
 
 
 # ------------------------------------------------------------------------------------------
@@ -322,21 +338,16 @@ def vjp(f: Callable[..., Any], x: Any, *args: Any, **kwargs: Any) -> tuple[Any, 
     array([3., 2.])
     """
     _check_callable(f)
-    out, inputs, rebuild, tag = _trace(f, x, args, kwargs)
-    value = out.value if isinstance(out, Traced) and out.tag == tag else out
-    out_shape = shape_of(value)
-    single = not _is_tree(x)
+    run = _trace(f, x, args, kwargs)
+    out_shape = shape_of(run.value)
 
     def pullback(w: Any) -> Any:
         w = _array(w, "w")
         if shape_of(w) != out_shape:
             raise ValueError(f"w must have the shape of f(x), {out_shape}, got {shape_of(w)}")
-        grads = _pull(out, inputs, tag, w)
-        if single:
-            return _plain(grads[0]) if shape_of(grads[0]) == () else grads[0]
-        return rebuild([_plain(g) if shape_of(g) == () else g for g in grads])
+        return _shaped_like_x(x, run, run.pull(w))
 
-    return _plain(value), pullback
+    return _plain(run.value), pullback
 
 
 def jvp(f: Callable[..., Any], x: Any, v: Any) -> tuple[Any, Any]:
@@ -379,16 +390,16 @@ def _jacobian_forward(f: Callable[..., Any], x: Any) -> Any:
     return _np_reshape(partials, (*shape_of(value), *shape_of(x)))
 
 
-def _jacobian_reverse(out: Any, inputs: list[Traced], tag: int, x: Any) -> Any:
+def _jacobian_reverse(run: _Recorded, x: Any) -> Any:
     """One backward pass per output: row i is the gradient of fᵢ."""
-    value = out.value if isinstance(out, Traced) and out.tag == tag else out
+    value = run.value
     m, n = math.prod(shape_of(value)), math.prod(shape_of(x))
     _validate.memory(8.0 * m * n, "the Jacobian")
     rows = []
     for i in range(m):
         w = np.zeros(m)
         w[i] = 1.0
-        rows.append(_pull(out, inputs, tag, w.reshape(shape_of(value)))[0])
+        rows.append(run.pull(w.reshape(shape_of(value)))[0])
     if not rows:
         return np.zeros((*shape_of(value), *shape_of(x)))
     return _np_reshape(_np.stack(rows), (*shape_of(value), *shape_of(x)))
@@ -441,15 +452,13 @@ def jacobian(f: Callable[..., Any], mode: str = "auto") -> Callable[..., Any]:
         how = mode if mode != "auto" else chosen.get(shape, first)
         if how == "forward":
             return _plain(_jacobian_forward(f, x))
-        out, inputs, _, tag = _trace(f, x, (), {})
+        run = _trace(f, x, (), {})
         if how == "":  # auto, first call at this shape: compare the sizes
-            value = out.value if isinstance(out, Traced) and out.tag == tag else out
-            how = chosen[shape] = (
-                "forward" if math.prod(shape) <= math.prod(shape_of(value)) else "reverse"
-            )
+            outputs = math.prod(shape_of(run.value))
+            how = chosen[shape] = "forward" if math.prod(shape) <= outputs else "reverse"
             if how == "forward":
                 return _plain(_jacobian_forward(f, x))
-        return _plain(_jacobian_reverse(out, inputs, tag, x))
+        return _plain(_jacobian_reverse(run, x))
 
     return J
 

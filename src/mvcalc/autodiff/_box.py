@@ -69,6 +69,18 @@ class Box:
 
     # ---------------------------------------------------------------- NumPy protocols
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method == "__call__" and not kwargs:  # the common case, kept short
+            box = self
+            for a in inputs:
+                if isinstance(a, Box):
+                    if a.tag > box.tag:
+                        box = a
+                elif isinstance(a, np.ndarray) and a.dtype == object:
+                    break
+            else:
+                rule = box.UFUNCS.get(ufunc)
+                if rule is not None:
+                    return rule(*inputs)
         name = ufunc.__name__
         if kwargs.get("out") is not None:
             raise TypeError(f"mvcalc.autodiff: numpy.{name} with out= is not supported")
@@ -89,7 +101,9 @@ class Box:
         return rule(*inputs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        box = innermost((*args, *kwargs.values()), self)
+        box = innermost(args, self)
+        if kwargs:
+            box = innermost(kwargs.values(), box)
         handler = box.FUNCTIONS.get(func)
         if handler is None:
             raise TypeError(f"mvcalc.autodiff: {function_name(func)} is not supported {box.where}")
@@ -98,8 +112,7 @@ class Box:
     # ---------------------------------------------------------------- array behaviour
     @property
     def shape(self) -> tuple[int, ...]:
-        v = self.value
-        return v.shape if isinstance(v, Box) else tuple(np.shape(v))
+        return shape_of(self.value)
 
     @property
     def ndim(self) -> int:
@@ -314,7 +327,9 @@ def lift(a: Any) -> Any:
 
 def shape_of(v: Any) -> tuple[int, ...]:
     """The shape of an array, a number or a box."""
-    return v.shape if isinstance(v, Box) else tuple(np.shape(v))
+    if isinstance(v, np.ndarray | np.generic | Box):
+        return v.shape
+    return tuple(np.shape(v))
 
 
 def axes_of(axis: Any, ndim: int) -> tuple[int, ...]:
@@ -350,6 +365,8 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
 
 def _fancy(index: Any) -> bool:
     """Whether ``index`` holds integer arrays (which may repeat a position)."""
+    if isinstance(index, slice | int):
+        return False
     key = index if isinstance(index, tuple) else (index,)
     return any(isinstance(k, list | np.ndarray) and np.asarray(k).dtype.kind in "iu" for k in key)
 

@@ -29,7 +29,11 @@ values, so Python's ``if`` and ``while`` work as they would on arrays.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import itertools
+import math
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -50,6 +54,9 @@ __all__ = ["Traced", "backward"]
 
 _np: Any = np  # NumPy's stubs do not know that its functions dispatch to Traced
 Link = tuple["Traced", Callable[[Any], Any]]
+_sequence = itertools.count()
+#: the values each recording pass has made, in the order made (see :func:`recording`)
+_tapes: dict[int, list[Traced]] = {}
 
 
 class Traced(Box):
@@ -76,7 +83,7 @@ class Traced(Box):
     True
     """
 
-    __slots__ = ("parents",)
+    __slots__ = ("parents", "seq")
     noun: ClassVar[str] = "traced value"
     where: ClassVar[str] = "in reverse mode"
 
@@ -84,6 +91,10 @@ class Traced(Box):
         self.value = value
         self.tag = tag
         self.parents = parents
+        self.seq = next(_sequence)  # made after everything it was made from
+        tape = _tapes.get(tag)
+        if tape is not None:
+            tape.append(self)
 
     def __getitem__(self, index: Any) -> Traced:
         if isinstance(index, Box) or (
@@ -166,15 +177,23 @@ _BINARY[np.fmin] = _BINARY[np.minimum]
 
 def _binary(ufunc: Any, d_a: Rule, d_b: Rule) -> Callable[[Any, Any], Traced]:
     def rule(a: Any, b: Any) -> Traced:
-        tag = _tag(a, b)
-        va, vb = _primal(a, tag), _primal(b, tag)
+        ta = a.tag if isinstance(a, Traced) else 0
+        tb = b.tag if isinstance(b, Traced) else 0
+        tag = ta if ta >= tb else tb  # the innermost pass; the other operand is a constant
+        va = a.value if ta == tag else a
+        vb = b.value if tb == tag else b
         y = ufunc(va, vb)
-        links: list[Link] = []
-        if _on(a, tag):  # broadcasting used a at many places: sum what comes back from them
-            links.append((a, lambda g: unbroadcast(d_a(g, va, vb, y), shape_of(va))))
-        if _on(b, tag):
-            links.append((b, lambda g: unbroadcast(d_b(g, va, vb, y), shape_of(vb))))
-        return Traced(y, tag, tuple(links))
+
+        # broadcasting used an operand at many places: sum what comes back from them
+        def to_a(g: Any) -> Any:
+            return unbroadcast(d_a(g, va, vb, y), shape_of(va))
+
+        def to_b(g: Any) -> Any:
+            return unbroadcast(d_b(g, va, vb, y), shape_of(vb))
+
+        if ta == tag:
+            return Traced(y, tag, ((a, to_a), (b, to_b)) if tb == tag else ((a, to_a),))
+        return Traced(y, tag, ((b, to_b),))
 
     return rule
 
@@ -227,10 +246,26 @@ def _sum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims:
          **kwargs: Any) -> Traced:  # fmt: skip
     """y = Σ a over axes: every summed element receives g (copied back over the axes)."""
     v, shape = a.value, a.shape
-    axes = axes_of(axis, len(shape))
-    kept = kept_shape(shape, axes)
-    y = _np.sum(v, axis=axes, keepdims=keepdims)
-    return Traced(y, a.tag, ((a, lambda g: _np.broadcast_to(_np.reshape(g, kept), shape)),))
+    if axis is None:  # the common case, kept short
+        kept = (1,) * len(shape)
+        y = v.sum() if isinstance(v, np.ndarray) else _np.sum(v, keepdims=keepdims)
+        if keepdims and isinstance(v, np.ndarray):
+            y = y.reshape(kept)
+    else:
+        axes = axes_of(axis, len(shape))
+        kept = kept_shape(shape, axes)
+        y = _np.sum(v, axis=axes, keepdims=keepdims)
+    return Traced(y, a.tag, ((a, lambda g: _spread(g, kept, shape)),))
+
+
+def _spread(g: Any, kept: tuple[int, ...], shape: tuple[int, ...]) -> Any:
+    """g copied back over the summed axes: a copy for small arrays (cheaper to make), a
+    read-only view of g for large ones (no memory)."""
+    if isinstance(g, np.ndarray | np.generic) and math.prod(shape) <= 1 << 16:
+        out = np.empty(shape)
+        out[...] = g.reshape(kept)
+        return out
+    return _np.broadcast_to(_np.reshape(g, kept), shape)
 
 
 def _extreme(pick: Any) -> Callable[..., Traced]:
@@ -346,6 +381,28 @@ def _scatter_add(g: Traced, index: Any, shape: tuple[int, ...]) -> Traced:
 
 
 Traced.UFUNCS = _UFUNC_RULES
+
+
+def _operator(ufunc: Any, swap: bool = False) -> Callable[[Traced, Any], Any]:
+    """``a + b`` and the like straight to the rule (NumPy's dispatch costs more than the rule
+    for small arrays); through NumPy when the other operand is a box of another kind."""
+    rule = _UFUNC_RULES[ufunc]
+
+    def op(self: Traced, o: Any) -> Any:
+        if type(o) is not Traced and (
+            isinstance(o, Box) or (isinstance(o, np.ndarray) and o.dtype == object)
+        ):
+            return ufunc(o, self) if swap else ufunc(self, o)
+        return rule(o, self) if swap else rule(self, o)
+
+    return op
+
+
+for _name, _ufunc in [("add", np.add), ("sub", np.subtract), ("mul", np.multiply),
+                      ("truediv", np.true_divide), ("pow", np.power)]:  # fmt: skip
+    setattr(Traced, f"__{_name}__", _operator(_ufunc))
+    setattr(Traced, f"__r{_name}__", _operator(_ufunc, swap=True))
+Traced.__neg__ = _UFUNC_RULES[np.negative]  # type: ignore[method-assign]
 Traced.scatter = staticmethod(_scatter_add)
 Traced.FUNCTIONS = {
     **COMPOSITES,
@@ -372,23 +429,43 @@ Traced.FUNCTIONS = {
 
 def _topological_order(out: Traced) -> list[Traced]:
     """Every value that ``out`` depends on, each after the values it was made from."""
-    order: list[Traced] = []
-    seen = {id(out)}
-    stack = [(out, iter(out.parents))]
-    while stack:  # depth first, without recursion (a loop in f can make a long chain)
-        node, parents = stack[-1]
-        for parent, _ in parents:
-            if id(parent) not in seen:
-                seen.add(id(parent))
-                stack.append((parent, iter(parent.parents)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
-    return order
+    found = {id(out): out}
+    stack = [out]
+    while stack:  # without recursion: a loop in f can make a long chain
+        for parent, _ in stack.pop().parents:
+            if id(parent) not in found:
+                found[id(parent)] = parent
+                stack.append(parent)
+    return sorted(found.values(), key=_made)  # the order in which f made them
 
 
-def backward(out: Traced, cotangent: Any, inputs: Sequence[Traced]) -> list[Any]:
+_made = operator.attrgetter("seq")
+
+
+@contextlib.contextmanager
+def recording(tag: int) -> Iterator[list[Traced]]:
+    """The tape of pass ``tag``: every value the pass makes while the block runs, in order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc.autodiff.reverse import Traced, recording
+    >>> with recording(10**9) as tape:
+    ...     x = Traced(np.array(2.0), tag=10**9)
+    ...     y = x * x + 1.0
+    >>> len(tape)          # x, x·x and x·x + 1
+    3
+    """
+    tape: list[Traced] = []
+    _tapes[tag] = tape
+    try:
+        yield tape
+    finally:
+        del _tapes[tag]
+
+
+def backward(out: Traced, cotangent: Any, inputs: Sequence[Traced],
+             tape: list[Traced] | None = None) -> list[Any]:  # fmt: skip
     """∂C/∂input for each input, from ∂C/∂out = ``cotangent``, by the chain rule backwards.
 
     Parameters
@@ -399,6 +476,9 @@ def backward(out: Traced, cotangent: Any, inputs: Sequence[Traced]) -> list[Any]
         ∂C/∂out, shaped like ``out`` (1 for the gradient of a scalar).
     inputs : sequence of Traced
         The values f was given.
+    tape : list of Traced, optional
+        What :func:`recording` recorded while f ran; without it the values ``out`` depends on
+        are found from ``out``.
 
     Returns
     -------
@@ -415,11 +495,11 @@ def backward(out: Traced, cotangent: Any, inputs: Sequence[Traced]) -> list[Any]
     [array([2., 4.])]
     """
     grads: dict[int, Any] = {id(out): cotangent}
-    wanted = {id(x) for x in inputs}
-    for node in reversed(_topological_order(out)):  # from the output towards the inputs
-        if not node.parents:
+    order = tape if tape is not None else _topological_order(out)
+    for node in reversed(order):  # from the output towards the inputs
+        if not node.parents:  # an input, or a constant
             continue
-        g = grads.pop(id(node), None) if id(node) not in wanted else grads.get(id(node))
+        g = grads.pop(id(node), None)
         if g is None:
             continue
         for parent, vjp in node.parents:

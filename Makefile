@@ -52,6 +52,8 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_fit.py
 	$(BIN)/python benchmarks/bench_nist.py
 	$(BIN)/python benchmarks/bench_jacobian.py
+	$(BIN)/python benchmarks/bench_grad.py
+	$(BIN)/python benchmarks/bench_classifier.py
 	$(BIN)/python benchmarks/bench_mgh.py
 	$(BIN)/python benchmarks/bench_sandpit.py
 	$(BIN)/python benchmarks/bench_startup.py

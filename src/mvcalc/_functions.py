@@ -20,8 +20,9 @@ SymPy is imported only when a SymPy part is asked for, so that AD (loaded by
 
 Readers: :data:`mvcalc.symbolic.FUNCTIONS` (the parser), :data:`mvcalc._numeric._FUNCTIONS`,
 ``mvcalc.autodiff.forward.UNARY`` (with NumPy-only extras such as ``expm1``; reverse mode
-reads it too), the interval evaluator of :mod:`mvcalc.series` and explain's rule names. Adding a function here adds it everywhere; an
-entry with a SymPy class but no interval rule, NumPy function or rule name is refused at import.
+reads it too), the interval evaluator of :mod:`mvcalc.series` and explain's rule names. Adding
+a function here adds it everywhere; an entry with a SymPy class but no interval rule, NumPy
+function or rule name is refused at import.
 
 Examples
 --------

@@ -88,7 +88,7 @@ def finite_array(value: Any, name: str) -> np.ndarray:
         raise TypeError(
             f"{name} must be a number or an array of numbers, got {_short(value)}"
         ) from None
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite (no NaN or infinity)")
     return arr
 

@@ -115,7 +115,9 @@ def _is_tree(x: Any) -> bool:
     if isinstance(x, dict):
         return True
     return isinstance(x, tuple | list) and any(
-        isinstance(item, np.ndarray | Box | dict | tuple) for item in x
+        isinstance(item, np.ndarray | Box | dict | tuple)
+        or (isinstance(item, list) and _is_tree(item))
+        for item in x
     )
 
 

@@ -88,6 +88,11 @@ class Box:
             raise TypeError(f"mvcalc.autodiff: numpy.{name} with where= is not supported")
         inputs = tuple(lift(a) for a in inputs)
         if method == "reduce" and ufunc in _REDUCTIONS:
+            for key, value in kwargs.items():
+                if key not in ("axis", "keepdims") and not _harmless(key, value, None):
+                    raise TypeError(
+                        f"mvcalc.autodiff: numpy.{name}.reduce with {key}= is not supported"
+                    )
             axis, keepdims = kwargs.get("axis", 0), kwargs.get("keepdims", False)
             return _REDUCTIONS[ufunc](inputs[0], axis=axis, keepdims=keepdims)
         if method != "__call__":
@@ -107,6 +112,9 @@ class Box:
         handler = box.FUNCTIONS.get(func)
         if handler is None:
             raise TypeError(f"mvcalc.autodiff: {function_name(func)} is not supported {box.where}")
+        positional, keywords = ARGUMENTS.get(func, (len(args), frozenset()))
+        if len(args) > positional or any(k not in keywords for k in kwargs):
+            refuse_arguments(func, args, kwargs, positional, keywords)
         return handler(*args, **kwargs)
 
     # ---------------------------------------------------------------- array behaviour
@@ -148,46 +156,47 @@ class Box:
             "build arrays with np.stack, np.concatenate or np.where"
         )
 
-    def reshape(self, *shape: Any) -> Any:
-        return _np.reshape(self, shape[0] if len(shape) == 1 else shape)
+    def reshape(self, *shape: Any, **kwargs: Any) -> Any:
+        return _np.reshape(self, shape[0] if len(shape) == 1 else shape, **kwargs)
 
-    def ravel(self) -> Any:
-        return _np.reshape(self, (-1,))
+    def ravel(self, order: str = "C") -> Any:
+        return _np.ravel(self, order)
 
-    flatten = ravel
+    def flatten(self, order: str = "C") -> Any:
+        return _np.ravel(self, order)
 
     def transpose(self, *axes: Any) -> Any:
         return _np.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return _np.sum(self, axis=axis, keepdims=keepdims)
+    def sum(self, axis: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return _np.sum(self, axis, *args, **kwargs)
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return _np.mean(self, axis=axis, keepdims=keepdims)
+    def mean(self, axis: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return _np.mean(self, axis, *args, **kwargs)
 
-    def prod(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return _np.prod(self, axis=axis, keepdims=keepdims)
+    def prod(self, axis: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return _np.prod(self, axis, *args, **kwargs)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return _np.max(self, axis=axis, keepdims=keepdims)
+    def max(self, axis: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return _np.max(self, axis, *args, **kwargs)
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return _np.min(self, axis=axis, keepdims=keepdims)
+    def min(self, axis: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return _np.min(self, axis, *args, **kwargs)
 
-    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
-        return _np.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+    def var(self, axis: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return _np.var(self, axis, *args, **kwargs)
 
-    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
-        return _np.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+    def std(self, axis: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return _np.std(self, axis, *args, **kwargs)
 
-    def cumsum(self, axis: Any = None) -> Any:
-        return _np.cumsum(self, axis=axis)
+    def cumsum(self, axis: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return _np.cumsum(self, axis, *args, **kwargs)
 
-    def clip(self, a_min: Any = None, a_max: Any = None) -> Any:
-        return _np.clip(self, a_min, a_max)
+    def clip(self, a_min: Any = None, a_max: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return _np.clip(self, a_min, a_max, *args, **kwargs)
 
-    def dot(self, other: Any) -> Any:
-        return _np.dot(self, other)
+    def dot(self, other: Any, *args: Any, **kwargs: Any) -> Any:
+        return _np.dot(self, other, *args, **kwargs)
 
     def astype(self, dtype: Any, **kwargs: Any) -> Any:
         if np.dtype(dtype).kind != "f":
@@ -464,7 +473,14 @@ def _dot(a: Any, b: Any, out: Any = None) -> Any:
 
 
 def _inner(a: Any, b: Any) -> Any:
-    return _np.sum(a * b, axis=-1)
+    """Σₖ a[…, k] b[…, k] over the last axes, for every pair of the other positions."""
+    sa, sb = shape_of(a), shape_of(b)
+    if not sa or not sb:
+        return _np.multiply(a, b)
+    if len(sa) == len(sb) == 1:
+        return _np.sum(a * b)
+    rows = _np.reshape(a, (-1, sa[-1])) @ _np.transpose(_np.reshape(b, (-1, sb[-1])))
+    return _np.reshape(rows, (*sa[:-1], *sb[:-1]))
 
 
 def _outer(a: Any, b: Any, out: Any = None) -> Any:
@@ -475,10 +491,15 @@ def _ravel(a: Any, order: str = "C") -> Any:
     return _np.reshape(a, (-1,))
 
 
-def _moveaxis(a: Any, source: int, destination: int) -> Any:
-    n = np.ndim(a)
-    order = [i for i in range(n) if i != source % n]
-    order.insert(destination % n, source % n)
+def _moveaxis(a: Any, source: Any, destination: Any) -> Any:
+    n = len(shape_of(a))
+    sources = [int(x) % n for x in np.atleast_1d(source)]
+    destinations = [int(x) % n for x in np.atleast_1d(destination)]
+    if len(sources) != len(destinations):
+        raise ValueError("numpy.moveaxis: source and destination must have the same length")
+    order = [i for i in range(n) if i not in sources]
+    for d, s in sorted(zip(destinations, sources, strict=True)):
+        order.insert(d, s)
     return _np.transpose(a, order)
 
 
@@ -518,7 +539,9 @@ def _hstack(arrays: Any, **kwargs: Any) -> Any:
     return _np.concatenate(items, axis=0 if np.ndim(items[0]) == 1 else 1)
 
 
-def _trace(a: Any, **kwargs: Any) -> Any:
+def _trace(a: Any, *args: Any, **kwargs: Any) -> Any:  # offset 0, axes 0 and 1 (checked)
+    if len(shape_of(a)) != 2:
+        raise TypeError("mvcalc.autodiff: numpy.trace of an array that is not 2-D is not supported")
     n = min(a.shape[0], a.shape[1])
     i = np.arange(n)
     return _np.sum(a[i, i])
@@ -549,6 +572,80 @@ COMPOSITES: dict[Any, Callable[..., Any]] = {
     np.zeros_like: lambda a, *args, **kw: np.zeros(shape_of(a)),
     np.ones_like: lambda a, *args, **kw: np.ones(shape_of(a)),
 }
+
+_AXIS_KEEPDIMS = frozenset({"axis", "keepdims"})
+
+#: The arguments the rules follow, for each NumPy function: how many may be given by position,
+#: and which by keyword. Any other argument (``out=``, ``where=``, ``initial=``, ``order="F"``,
+#: an integer ``dtype`` …) is refused by name unless it has NumPy's default effect: a rule never
+#: ignores what the caller asked for.
+ARGUMENTS: dict[Any, tuple[int, frozenset[str]]] = {
+    np.sum: (2, _AXIS_KEEPDIMS),
+    np.mean: (2, _AXIS_KEEPDIMS),
+    np.prod: (2, _AXIS_KEEPDIMS),
+    np.max: (2, _AXIS_KEEPDIMS),
+    np.amax: (2, _AXIS_KEEPDIMS),
+    np.min: (2, _AXIS_KEEPDIMS),
+    np.amin: (2, _AXIS_KEEPDIMS),
+    np.var: (2, frozenset({"axis", "keepdims", "ddof"})),
+    np.std: (2, frozenset({"axis", "keepdims", "ddof"})),
+    np.cumsum: (2, frozenset({"axis"})),
+    np.reshape: (2, frozenset({"shape"})),
+    np.ravel: (1, frozenset()),
+    np.transpose: (2, frozenset({"axes"})),
+    np.moveaxis: (3, frozenset({"source", "destination"})),
+    np.swapaxes: (3, frozenset({"axis1", "axis2"})),
+    np.expand_dims: (2, frozenset({"axis"})),
+    np.squeeze: (2, frozenset({"axis"})),
+    np.broadcast_to: (2, frozenset({"shape"})),
+    np.stack: (2, frozenset({"axis"})),
+    np.concatenate: (2, frozenset({"axis"})),
+    np.vstack: (1, frozenset()),
+    np.hstack: (1, frozenset()),
+    np.where: (3, frozenset()),
+    np.clip: (3, frozenset({"a_min", "a_max"})),
+    np.linalg.norm: (4, frozenset({"ord", "axis", "keepdims"})),
+    np.dot: (2, frozenset()),
+    np.inner: (2, frozenset()),
+    np.outer: (2, frozenset()),
+    np.trace: (1, frozenset()),
+    np.copy: (1, frozenset()),
+    np.atleast_1d: (1, frozenset()),
+}
+
+
+_NO_VALUE = getattr(np, "_NoValue", None)  # NumPy's marker for an argument not given
+
+
+def _harmless(key: str, value: Any, default: Any = _NO_VALUE) -> bool:
+    """Whether an argument the rules do not follow asks for NumPy's default behaviour anyway."""
+    if key == "dtype":
+        return value is None or np.dtype(value).kind == "f"
+    if key in ("copy", "casting", "subok"):
+        return True  # boxes are never changed in place, and hold floats
+    if value is default or value is _NO_VALUE or (key == "out" and value is None):
+        return True
+    if isinstance(value, bool | int | str) and not isinstance(default, np.ndarray):
+        return bool(value == default) or (key, value) in (("where", True), ("order", "C"))
+    return False
+
+
+def refuse_arguments(func: Any, args: Any, kwargs: Any, positional: int,
+                     keywords: frozenset[str]) -> None:  # fmt: skip
+    """Raise TypeError naming the first argument of ``func`` that the rules cannot follow."""
+    import inspect
+
+    name = function_name(func)
+    parameters = inspect.signature(func).parameters
+    names = list(parameters)
+    if len(args) > len(names):
+        raise TypeError(f"mvcalc.autodiff: {name} with {len(args)} positional arguments")
+    given = dict(zip(names[positional:], args[positional:], strict=False))
+    for key, value in {**given, **kwargs}.items():
+        default = parameters[key].default if key in parameters else _NO_VALUE
+        if key not in keywords and not _harmless(key, value, default):
+            raise TypeError(f"mvcalc.autodiff: {name} with {key}= is not supported")
+
 
 _REDUCTIONS: dict[Any, Callable[..., Any]] = {
     np.add: lambda a, axis, keepdims: _np.sum(a, axis=axis, keepdims=keepdims),

@@ -29,11 +29,10 @@ values, so Python's ``if`` and ``while`` work as they would on arrays.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -442,8 +441,7 @@ def _topological_order(out: Traced) -> list[Traced]:
 _made = operator.attrgetter("seq")
 
 
-@contextlib.contextmanager
-def recording(tag: int) -> Iterator[list[Traced]]:
+class recording:  # lower case: used as a function, in a with statement
     """The tape of pass ``tag``: every value the pass makes while the block runs, in order.
 
     Examples
@@ -456,12 +454,18 @@ def recording(tag: int) -> Iterator[list[Traced]]:
     >>> len(tape)          # x, x·x and x·x + 1
     3
     """
-    tape: list[Traced] = []
-    _tapes[tag] = tape
-    try:
-        yield tape
-    finally:
-        del _tapes[tag]
+
+    __slots__ = ("tag", "tape")
+
+    def __init__(self, tag: int) -> None:
+        self.tag, self.tape = tag, []
+
+    def __enter__(self) -> list[Traced]:
+        _tapes[self.tag] = self.tape
+        return self.tape
+
+    def __exit__(self, *exc: object) -> None:
+        del _tapes[self.tag]
 
 
 def backward(out: Traced, cotangent: Any, inputs: Sequence[Traced],

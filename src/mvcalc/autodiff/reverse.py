@@ -458,7 +458,8 @@ class recording:  # lower case: used as a function, in a with statement
     __slots__ = ("tag", "tape")
 
     def __init__(self, tag: int) -> None:
-        self.tag, self.tape = tag, []
+        self.tag = tag
+        self.tape: list[Traced] = []
 
     def __enter__(self) -> list[Traced]:
         _tapes[self.tag] = self.tape

@@ -52,7 +52,7 @@ def exact_gradient(v: np.ndarray) -> np.ndarray:
 
 
 def repeats_for(n: int) -> int:
-    return max(5, min(2000, 2_000_000 // max(n, 1)))
+    return max(15, min(2000, 2_000_000 // max(n, 1)))
 
 
 def batch(run: Callable[[], Any], n: int) -> tuple[float, Any]:

@@ -40,6 +40,7 @@ import numpy as np
 from mvcalc.autodiff._box import (
     COMPOSITES,
     Box,
+    _fancy,
     axes_of,
     kept_shape,
     lift,
@@ -103,7 +104,7 @@ class Traced(Box):
         shape = self.shape
         # indexing: the derivative goes back to the positions read (twice if read twice)
         return Traced(self.value[index], self.tag,
-                      ((self, lambda g: scatter_add(g, index, shape)),))  # fmt: skip
+                      ((self, lambda g: _scattered(g, index, shape)),))  # fmt: skip
 
     def copy(self) -> Traced:
         return self  # a traced value is never changed in place
@@ -141,9 +142,36 @@ def _elementwise(ufunc: Any, derivative: Callable[[Any, Any], Any]) -> Callable[
     def rule(a: Any) -> Traced:
         v = a.value
         y = ufunc(v)
-        return Traced(y, a.tag, ((a, lambda g: g * derivative(v, y)),))
+
+        def vjp(g: Any) -> Any:
+            d = derivative(v, y)
+            if (
+                _fresh(d, v, y)
+                and isinstance(g, np.ndarray | np.generic)
+                and g.shape in (d.shape, ())
+            ):
+                return np.multiply(g, d, out=d)  # d was made just now: reuse its memory
+            return g * d
+
+        return Traced(y, a.tag, ((a, vjp),))
 
     return rule
+
+
+#: arrays from this many elements up are worth saving a copy of (below it, checking costs more)
+_LARGE = 1 << 12
+
+
+def _fresh(d: Any, *values: Any) -> bool:
+    """Whether d is a large array of its own, made by the rule just now (not a recorded value)."""
+    return (
+        type(d) is np.ndarray
+        and d.size >= _LARGE
+        and d.base is None
+        and d.dtype == np.float64
+        and d.flags.writeable
+        and all(d is not x for x in values)
+    )
 
 
 def _step(ufunc: Any) -> Callable[[Any], Traced]:
@@ -500,6 +528,7 @@ def backward(out: Traced, cotangent: Any, inputs: Sequence[Traced],
     [array([2., 4.])]
     """
     grads: dict[int, Any] = {id(out): cotangent}
+    owned: set[int] = set()  # sums made here: new arrays that the next term may be added into
     order = tape if tape is not None else _topological_order(out)
     for node in reversed(order):  # from the output towards the inputs
         if not node.parents:  # an input, or a constant
@@ -507,8 +536,57 @@ def backward(out: Traced, cotangent: Any, inputs: Sequence[Traced],
         g = grads.pop(id(node), None)
         if g is None:
             continue
+        if isinstance(g, _Scattered):
+            g = g.dense()
         for parent, vjp in node.parents:
             term = vjp(g)
             key = id(parent)
-            grads[key] = term if key not in grads else grads[key] + term  # sum over paths
-    return [grads.get(id(x)) for x in inputs]
+            if key not in grads:
+                grads[key] = term
+            else:  # a value used on several paths: the derivatives along them add up
+                grads[key] = _add_up(grads[key], term, key in owned)
+                if isinstance(grads[key], np.ndarray):
+                    owned.add(key)
+    return [g.dense() if isinstance(g, _Scattered) else g for g in map(grads.get, map(id, inputs))]
+
+
+class _Scattered:
+    """zeros(shape) with g added at index — the derivative that indexing sends back — not yet
+    written out, so that adding it to another derivative touches only the positions read."""
+
+    __slots__ = ("g", "index", "shape")
+
+    def __init__(self, g: Any, index: Any, shape: tuple[int, ...]) -> None:
+        self.g, self.index, self.shape = g, index, shape
+
+    def dense(self) -> Any:
+        return scatter_add(self.g, self.index, self.shape)
+
+    def add_into(self, total: np.ndarray) -> np.ndarray:
+        if _fancy(self.index):
+            np.add.at(total, self.index, self.g)
+        else:
+            total[self.index] += self.g
+        return total
+
+
+def _scattered(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
+    if isinstance(g, np.ndarray) and g.size >= _LARGE:
+        return _Scattered(g, index, shape)
+    return scatter_add(g, index, shape)  # a box of an outer pass: its own rule records it
+
+
+def _add_up(total: Any, term: Any, owned: bool) -> Any:
+    """total + term, into ``total`` when this pass made it (no other reference to it exists)."""
+    if isinstance(total, _Scattered):
+        total, term = term, total
+        owned = False
+    if isinstance(term, _Scattered):
+        if isinstance(total, _Scattered):
+            return term.add_into(total.dense())
+        if isinstance(total, np.ndarray | np.generic):
+            return term.add_into(total if owned else np.array(total, dtype=np.float64))
+        return total + term.dense()
+    if owned and isinstance(term, np.ndarray | np.generic | float):
+        return np.add(total, term, out=total)
+    return total + term

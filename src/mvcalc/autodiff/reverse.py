@@ -584,8 +584,10 @@ def _add_up(total: Any, term: Any, owned: bool) -> Any:
     if isinstance(term, _Scattered):
         if isinstance(total, _Scattered):
             return term.add_into(total.dense())
+        if isinstance(total, np.ndarray) and owned:
+            return term.add_into(total)
         if isinstance(total, np.ndarray | np.generic):
-            return term.add_into(total if owned else np.array(total, dtype=np.float64))
+            return term.add_into(np.array(total, dtype=np.float64))
         return total + term.dense()
     if owned and isinstance(term, np.ndarray | np.generic | float):
         return np.add(total, term, out=total)

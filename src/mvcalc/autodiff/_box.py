@@ -573,6 +573,43 @@ COMPOSITES: dict[Any, Callable[..., Any]] = {
     np.ones_like: lambda a, *args, **kw: np.ones(shape_of(a)),
 }
 
+
+def primitives(
+    *,
+    sum: Callable[..., Any],  # the rule for numpy.sum
+    extreme: Callable[[Any], Callable[..., Any]],
+    reshape: Callable[..., Any],
+    transpose: Callable[..., Any],
+    broadcast_to: Callable[..., Any],
+    stack: Callable[..., Any],
+    concatenate: Callable[..., Any],
+    where: Callable[..., Any],
+    cumsum: Callable[..., Any],
+    copy: Callable[..., Any],
+) -> dict[Any, Callable[..., Any]]:
+    """A mode's table of NumPy functions: the composites, and its rule for each primitive.
+
+    Every mode gives a rule for the same primitives; everything else is composed of them.
+    ``extreme(np.max)`` makes the rule for max (and ``extreme(np.min)`` for min).
+    """
+    return {
+        **COMPOSITES,
+        np.sum: sum,
+        np.max: extreme(np.max),
+        np.amax: extreme(np.max),
+        np.min: extreme(np.min),
+        np.amin: extreme(np.min),
+        np.reshape: reshape,
+        np.transpose: transpose,
+        np.broadcast_to: broadcast_to,
+        np.stack: stack,
+        np.concatenate: concatenate,
+        np.where: where,
+        np.cumsum: cumsum,
+        np.copy: copy,
+    }
+
+
 _AXIS_KEEPDIMS = frozenset({"axis", "keepdims"})
 
 #: The arguments the rules follow, for each NumPy function: how many may be given by position,

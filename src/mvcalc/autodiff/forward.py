@@ -29,12 +29,12 @@ import numpy as np
 
 from mvcalc import _functions
 from mvcalc.autodiff._box import (
-    COMPOSITES,
     Box,
     add_ufunc_methods,
     axes_of,
     lift,
     new_tag,
+    primitives,
     shape_of,
 )
 from mvcalc.autodiff._box import scatter_add as _scatter
@@ -424,22 +424,18 @@ def _scatter_add(g: Dual, index: Any, shape: tuple[int, ...]) -> Dual:
 Dual.scatter = staticmethod(_scatter_add)
 
 Dual.UFUNCS = _UFUNC_RULES
-Dual.FUNCTIONS = {
-    **COMPOSITES,
-    np.sum: _sum,
-    np.max: _extreme(np.max),
-    np.amax: _extreme(np.max),
-    np.min: _extreme(np.min),
-    np.amin: _extreme(np.min),
-    np.reshape: _reshape,
-    np.transpose: _transpose,
-    np.broadcast_to: _broadcast_to,
-    np.stack: _stack,
-    np.concatenate: _concatenate,
-    np.where: _where,
-    np.cumsum: _cumsum,
-    np.copy: lambda a, **kw: a.copy(),
-}
+Dual.FUNCTIONS = primitives(
+    sum=_sum,
+    extreme=_extreme,
+    reshape=_reshape,
+    transpose=_transpose,
+    broadcast_to=_broadcast_to,
+    stack=_stack,
+    concatenate=_concatenate,
+    where=_where,
+    cumsum=_cumsum,
+    copy=lambda a, **kw: a.copy(),
+)
 
 
 # ------------------------------------------------------------------------------------------

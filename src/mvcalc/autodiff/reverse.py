@@ -38,12 +38,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from mvcalc.autodiff._box import (
-    COMPOSITES,
     Box,
     _fancy,
     axes_of,
     kept_shape,
     lift,
+    primitives,
     scatter_add,
     shape_of,
     unbroadcast,
@@ -431,22 +431,18 @@ for _name, _ufunc in [("add", np.add), ("sub", np.subtract), ("mul", np.multiply
     setattr(Traced, f"__r{_name}__", _operator(_ufunc, swap=True))
 Traced.__neg__ = _UFUNC_RULES[np.negative]  # type: ignore[method-assign]
 Traced.scatter = staticmethod(_scatter_add)
-Traced.FUNCTIONS = {
-    **COMPOSITES,
-    np.sum: _sum,
-    np.max: _extreme(np.max),
-    np.amax: _extreme(np.max),
-    np.min: _extreme(np.min),
-    np.amin: _extreme(np.min),
-    np.reshape: _reshape,
-    np.transpose: _transpose,
-    np.broadcast_to: _broadcast_to,
-    np.stack: _stack,
-    np.concatenate: _concatenate,
-    np.where: _where,
-    np.cumsum: _cumsum,
-    np.copy: lambda a, **kw: a,
-}
+Traced.FUNCTIONS = primitives(
+    sum=_sum,
+    extreme=_extreme,
+    reshape=_reshape,
+    transpose=_transpose,
+    broadcast_to=_broadcast_to,
+    stack=_stack,
+    concatenate=_concatenate,
+    where=_where,
+    cumsum=_cumsum,
+    copy=lambda a, **kw: a,
+)
 
 
 # ------------------------------------------------------------------------------------------

@@ -26,13 +26,14 @@ from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
 from mvcalc.results import FitResult, GradientCheck, LinearFit, Result, TrainingHistory
 
 if TYPE_CHECKING:  # for type checkers; at run time these load on first use (__getattr__)
-    from mvcalc import lab, plots, sandpit, series, symbolic
+    from mvcalc import exercises, lab, plots, sandpit, series, symbolic
     from mvcalc.series import TaylorSeries, taylor
 
 __version__ = "0.1.0"
 
 # name -> (module, attribute or None for the module itself)
 _LAZY: dict[str, tuple[str, str | None]] = {
+    "exercises": ("mvcalc.exercises", None),
     "lab": ("mvcalc.lab", None),
     "plots": ("mvcalc.plots", None),
     "sandpit": ("mvcalc.sandpit", None),
@@ -73,6 +74,7 @@ __all__ = [
     "chi_squared",
     "datasets",
     "derivative",
+    "exercises",
     "fit",
     "gaussian",
     "grad",

@@ -1,0 +1,136 @@
+"""Comparing a learner's answer with the verified one, and saying what is wrong in words.
+
+:func:`compare` turns "the numbers differ" into feedback a learner can act on: the shape expected;
+a transposed result; a wrong sign; a constant factor (a missing 1/N); one of the mistakes the
+check names because it computed what that mistake would give (a missing σ′ factor); otherwise the
+largest difference and where. :func:`call` runs the learner's function and reports an exception
+in one line with the line of their code it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from mvcalc.exercises import Verdict, describe
+
+__all__ = ["LearnerError", "call", "compare"]
+
+
+class LearnerError(Exception):
+    """The learner's function raised, or returned something that is not numbers."""
+
+
+def call(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` with copies of array arguments (so that a learner's function that
+    changes its inputs in place cannot change the check's), its exception turned into
+    :class:`LearnerError` with a one-line description."""
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    try:
+        return function(*copies)
+    except Exception as exc:
+        raise LearnerError(describe(exc)) from exc
+
+
+def _array(value: Any) -> np.ndarray | None:
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return array
+
+
+def _close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> bool:
+    scale = max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
+    return got.shape == want.shape and bool(
+        np.all(np.abs(got - want) <= atol + rtol * scale)
+    )
+
+
+def compare(
+    name: str,
+    got: Any,
+    want: Any,
+    *,
+    mistakes: Mapping[str, Any] | None = None,
+    factors: Mapping[str, float] | None = None,
+    rtol: float = 1e-7,
+    atol: float = 1e-12,
+) -> Verdict:
+    """The verdict on ``got`` against the verified ``want``.
+
+    Parameters
+    ----------
+    name : str
+        The exercise (the learner's function).
+    got, want : array_like
+        The learner's answer and the verified one.
+    mistakes : mapping of str to array_like, optional
+        Known wrong answers, each named by the mistake that gives it ("the σ′(z) factor is
+        missing"); a match names the mistake.
+    factors : mapping of str to float, optional
+        Named constants (``{"N": 100}``): an answer off by one of them, or its inverse, says so
+        ("is N times too large: is the 1/N missing?").
+    rtol, atol : float, optional
+        Tolerances, relative to the largest entry of ``want``.
+
+    Returns
+    -------
+    Verdict
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mvcalc.exercises._feedback import compare
+    >>> want = np.array([[1.0, 2.0, 3.0]])
+    >>> compare("J_b1", want.T, want).feedback
+    'returned the transpose: shape (3, 1), expected (1, 3)'
+    >>> compare("J_b1", -want, want).feedback
+    'has the wrong sign'
+    >>> compare("J_b1", 100 * want, want, factors={"N": 100}).feedback
+    'is N times too large (N = 100): is the 1/N missing?'
+    """
+    want_array = np.asarray(want, dtype=np.float64)
+    got_array = _array(got)
+    if got_array is None:
+        return Verdict(name, False, f"returned {type(got).__name__}, expected an array of shape "
+                                    f"{want_array.shape}")  # fmt: skip
+    if got_array.shape != want_array.shape:
+        if got_array.T.shape == want_array.shape and _close(got_array.T, want_array, rtol, atol):
+            return Verdict(name, False, f"returned the transpose: shape {got_array.shape}, "
+                                        f"expected {want_array.shape}")  # fmt: skip
+        if got_array.size == want_array.size and _close(
+            got_array.reshape(want_array.shape), want_array, rtol, atol
+        ):
+            return Verdict(name, False, f"has the right numbers in the wrong shape: "
+                                        f"{got_array.shape}, expected {want_array.shape}")  # fmt: skip
+        return Verdict(name, False, f"returned shape {got_array.shape}, expected "
+                                    f"{want_array.shape}")  # fmt: skip
+    if not np.all(np.isfinite(got_array)):
+        return Verdict(name, False, "returned NaN or infinity")
+    if _close(got_array, want_array, rtol, atol):
+        return Verdict(name, True)
+    for mistake, wrong in (mistakes or {}).items():
+        wrong_array = np.asarray(wrong, dtype=np.float64)
+        if wrong_array.shape == want_array.shape and _close(got_array, wrong_array, rtol, atol):
+            return Verdict(name, False, mistake)
+    if _close(-got_array, want_array, rtol, atol):
+        return Verdict(name, False, "has the wrong sign")
+    for label, factor in (factors or {}).items():
+        if _close(got_array, factor * want_array, rtol, atol):
+            return Verdict(name, False, f"is {label} times too large ({label} = {factor:g}): "
+                                        f"is the 1/{label} missing?")  # fmt: skip
+        if _close(got_array, want_array / factor, rtol, atol):
+            return Verdict(name, False, f"is {label} times too small ({label} = {factor:g}): "
+                                        f"is it divided by {label} twice?")  # fmt: skip
+    difference = np.abs(got_array - want_array)
+    where = np.unravel_index(int(np.argmax(difference)), difference.shape)
+    at = f" at index {tuple(int(i) for i in where)}" if difference.ndim else ""
+    return Verdict(
+        name,
+        False,
+        f"largest difference {float(np.max(difference)):.3g}{at}: "
+        f"got {float(got_array[where]):.6g}, expected {float(want_array[where]):.6g}",
+    )

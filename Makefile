@@ -4,10 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
+COURSE_STAMP := $(VENV)/.installed-course
+COURSE_DIR ?= mvcalc-course
 
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: demo test lint bench clean chromium
+.PHONY: demo test lint bench clean chromium course
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +30,16 @@ demo: $(STAMP)
 	@mkdir -p out
 	$(BIN)/mvcalc backprop --out out/backprop.png
 	$(BIN)/mvcalc heights --out-dir out
+
+# The course extra: JupyterLab, beside the core (the grader itself needs only the core).
+$(COURSE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[course]'
+	touch $@
+
+## course: the course's notebooks in $(COURSE_DIR)/ (your work there is kept), opened in JupyterLab
+course: $(COURSE_STAMP)
+	$(BIN)/mvcalc course $(COURSE_DIR)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(COURSE_DIR)
 
 ## lint: ruff (check + format) and mypy
 lint: $(STAMP)

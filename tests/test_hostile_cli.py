@@ -174,3 +174,16 @@ def test_a_start_where_the_model_vanishes_is_no_crash(tmp_path):
     assert_clean(result)
     assert "zero-derivative" in result.stdout
     assert (tmp_path / "heights_chi2.png").exists()
+
+
+def test_a_reader_that_goes_away_is_no_bug(tmp_path):
+    """`mvcalc … | head -1`: the pipe closes under the command; it stops quietly."""
+    import subprocess
+    import sys
+
+    course = f"{sys.executable} -m mvcalc.cli course {tmp_path / 'c'}"
+    cmd = f"{course} | head -c 10; exit ${{PIPESTATUS[0]}}"
+    for _ in range(2):  # the second run prints a long list of kept files into the closed pipe
+        done = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120)
+        assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+        assert done.returncode in (0, 141)

@@ -580,3 +580,13 @@ def test_lagrange_exact_answers():
 def test_lagrange_bad_input(args, error, match):
     with pytest.raises(error, match=match):
         mc.lagrange(*args)
+
+
+def test_a_function_that_rounds_to_zero_on_its_tail_has_no_root_there():
+    """x·e⁻ˣ has its only root at 0; from 2, Newton runs off to +∞, where f rounds to exactly 0
+    near x = 745. That is no root: the steps never shrank."""
+    r = mc.newton_raphson("x*exp(-x)", 2.0, max_iter=2000)
+    assert r.status != "converged" and not r.converged
+    assert r.x > 100  # it did run away (so the test exercises the tail)
+    r = mc.newton_raphson("x*exp(-x)", 0.3)  # from near the root it finds it
+    assert r.converged and abs(r.x) < 1e-12

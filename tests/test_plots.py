@@ -285,7 +285,7 @@ def test_every_figure_is_reexported_from_its_topic_module():
         nn: ["training_curves"],
         regression: ["chi2_contours", "histogram_fit", "linear_fit", "model_fit"],
         series: ["taylor_2d", "taylor_approximations"],
-        optimize: ["descent_paths", "lagrange_points", "newton_tangents"],
+        optimize: ["descent_paths", "lagrange_points", "newton_tangents", "stationary_points"],
         sandpit_game: ["sandpit"],
     }
     names = [name for listed in topics.values() for name in listed]

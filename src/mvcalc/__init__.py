@@ -21,7 +21,13 @@ from mvcalc import autodiff, calculus, datasets, optimize, regression
 from mvcalc.autodiff import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from mvcalc.calculus import DerivativeResult, derivative
 from mvcalc.nn import Network
-from mvcalc.optimize import gradient_descent, lagrange, minimize, newton_raphson
+from mvcalc.optimize import (
+    gradient_descent,
+    lagrange,
+    minimize,
+    newton_raphson,
+    stationary_points,
+)
 from mvcalc.regression import chi_squared, fit, gaussian, linear_fit
 from mvcalc.results import FitResult, GradientCheck, LinearFit, Result, TrainingHistory
 
@@ -92,6 +98,7 @@ __all__ = [
     "regression",
     "sandpit",
     "series",
+    "stationary_points",
     "symbolic",
     "taylor",
     "value_and_grad",

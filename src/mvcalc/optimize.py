@@ -30,11 +30,13 @@ from mvcalc.results import Result
 __all__ = [
     "METHODS",
     "StationaryPoint",
+    "StationaryPoints",
     "as_function",
     "gradient_descent",
     "lagrange",
     "minimize",
     "newton_raphson",
+    "stationary_points",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -151,7 +153,8 @@ def newton_raphson(
     tol : float, optional
         Converged when the step is below ``tol`` relative to |x| and the residual |f(x)| is
         below √tol relative to |f(x0)| (both: a tiny step with a large residual is no root), or
-        when f(x) is exactly zero.
+        when f(x) is exactly zero and the steps were shrinking towards it (f that rounds to zero
+        far out on a tail, as x·e⁻ˣ for large x, is not a root).
     max_iter : int, optional
 
     Returns
@@ -246,7 +249,10 @@ def newton_raphson(
             taken = multiplicity * steps[-1]
             small_step = taken <= tol * max(float(np.linalg.norm(x)), 1.0)
             small_residual = float(np.linalg.norm(fx)) <= math.sqrt(tol) * f_scale
-            if (small_step and small_residual) or not np.any(fx):
+            # f exactly 0 is a root only if the steps were closing in on it: far out on a tail
+            # (x·e⁻ˣ as x grows) f rounds to 0 while the steps stay the same size
+            closing_in = len(steps) < 2 or steps[-1] <= 0.9 * steps[-2]
+            if (small_step and small_residual) or (not np.any(fx) and (small_step or closing_in)):
                 if multiplicity > 1:
                     message = (
                         f"converged: a root of multiplicity {multiplicity}, by the modified "
@@ -1000,7 +1006,8 @@ def minimize(
 
 @dataclass(frozen=True)
 class StationaryPoint:
-    """A point where ∇f = Σ λᵢ ∇gᵢ on the constraints gᵢ = 0 (:func:`lagrange`).
+    """A point where ∇f = Σ λᵢ ∇gᵢ on the constraints gᵢ = 0 (:func:`lagrange`), or where
+    ∇f = 0 (:func:`stationary_points`, no constraints and no multipliers).
 
     Attributes
     ----------
@@ -1008,18 +1015,28 @@ class StationaryPoint:
         The variables' values (exact when SymPy solved the system, floats from the numeric
         fallback).
     multipliers : list of sympy number
-        λ₁, …, λₘ.
+        λ₁, …, λₘ (empty without constraints).
     value : sympy number
         f at the point.
-    kind : {"maximum", "minimum", "saddle", "unknown"}
-        From the bordered Hessian: a constrained local maximum or minimum, a saddle, or
-        "unknown" where the test cannot decide (a zero minor).
+    kind : {"maximum", "minimum", "saddle", "unknown", "degenerate"}
+        With constraints, from the bordered Hessian: a constrained local maximum or minimum, a
+        saddle, or "unknown" where the test cannot decide (a zero minor). Without, from the
+        Hessian's eigenvalues: all positive, a minimum; all negative, a maximum; both signs, a
+        saddle; a zero eigenvalue, "degenerate" (the second-derivative test is inconclusive).
+    exact : bool
+        Whether ``point`` is exact (SymPy's closed form, or a numeric root recognised and then
+        verified exactly); False for floats from the numeric fallback.
+    eigenvalues : tuple
+        The Hessian's eigenvalues at the point, ascending (:func:`stationary_points` only):
+        exact when SymPy has a closed form for them, else floats.
     """
 
     point: dict[str, Any]
     multipliers: list[Any]
     value: Any
     kind: str
+    exact: bool = True
+    eigenvalues: tuple[Any, ...] = ()
 
     def coordinates(self) -> FloatArray:
         """The point as floats, in the order of the variables."""
@@ -1087,23 +1104,7 @@ def lagrange(
     if not gs:
         raise ValueError("constraints must hold at least one constraint g(x) = 0")
     free = objective.free_symbols.union(*(g.free_symbols for g in gs))
-    if variables is None:  # the one sensible order: alphabetical
-        variables = sorted(str(s) for s in free)
-    names = [v.strip() for v in variables.split(",")] if isinstance(variables, str) else [
-        str(v) for v in variables]  # fmt: skip
-    if not names or not all(n.isidentifier() for n in names) or len(set(names)) != len(names):
-        raise ValueError(f"variables must be distinct names like 'x,y', got {variables!r}")
-    read = [symbolic.parse(n) for n in names]  # as the parser reads a name: θ is theta
-    if not all(isinstance(r, sympy.Symbol) for r in read):
-        raise ValueError(f"variables must be distinct names like 'x,y', got {variables!r}")
-    names = [r.name for r in read]
-    xs = [next((s for s in free if str(s) == n), sympy.Symbol(n)) for n in names]
-    unused = [n for n, s in zip(names, xs, strict=True) if s not in free]
-    if unused:
-        raise ValueError(f"variables {unused} do not appear in f or the constraints")
-    others = free - set(xs)
-    if others:
-        raise ValueError(f"variables must list every symbol; missing {sorted(map(str, others))}")
+    xs = _unknowns(free, variables, "f or the constraints")
     if len(gs) >= len(xs):
         raise ValueError(
             f"constraints: {len(gs)} constraints leave no freedom in {len(xs)} variables"
@@ -1129,6 +1130,40 @@ def lagrange(
     return sorted(points, key=lambda p: -float(p.value))
 
 
+def _unknowns(free: set[Any], variables: Any, where: str) -> list[Any]:
+    """The variables as the symbols of ``free``, in the order given (default: alphabetical),
+    checked: distinct names, each appearing ``where``, and every symbol listed."""
+    import sympy
+
+    from mvcalc import symbolic
+
+    if variables is None:  # the one sensible order: alphabetical
+        variables = sorted(str(s) for s in free)
+    if isinstance(variables, str):
+        names = [v.strip() for v in variables.split(",")]
+    elif isinstance(variables, list | tuple):
+        names = [str(v) for v in variables]
+    else:
+        raise TypeError(f"variables must be text like 'x,y' or a list of names, got "
+                        f"{type(variables).__name__}")  # fmt: skip
+    if len(names) > symbolic.MAX_VARIABLES:
+        raise ValueError(f"variables: {len(names)} names; the limit is {symbolic.MAX_VARIABLES}")
+    if not names or not all(n.isidentifier() for n in names) or len(set(names)) != len(names):
+        raise ValueError(f"variables must be distinct names like 'x,y', got {variables!r}")
+    read = [symbolic.parse(n) for n in names]  # as the parser reads a name: θ is theta
+    if not all(isinstance(r, sympy.Symbol) for r in read):
+        raise ValueError(f"variables must be distinct names like 'x,y', got {variables!r}")
+    names = [r.name for r in read]
+    xs = [next((s for s in free if str(s) == n), sympy.Symbol(n)) for n in names]
+    unused = [n for n, s in zip(names, xs, strict=True) if s not in free]
+    if unused:
+        raise ValueError(f"variables {unused} do not appear in {where}")
+    others = free - set(xs)
+    if others:
+        raise ValueError(f"variables must list every symbol; missing {sorted(map(str, others))}")
+    return xs
+
+
 def _numeric_lagrange(
     equations: list[Any], unknowns: list[Any], starts: int
 ) -> list[dict[Any, Any]]:
@@ -1143,7 +1178,10 @@ def _numeric_lagrange(
     rng = np.random.default_rng(0)
     found: list[np.ndarray] = []
     for _ in range(positive_int(starts, "starts")):
-        r = newton_raphson(system, rng.uniform(-2, 2, len(unknowns)), tol=1e-13, max_iter=100)
+        try:
+            r = newton_raphson(system, rng.uniform(-2, 2, len(unknowns)), tol=1e-13, max_iter=100)
+        except ValueError:  # a start outside the functions' domain (log of a negative number)
+            continue
         if r.converged and not any(np.allclose(r.x, p, atol=1e-8) for p in found):
             found.append(np.asarray(r.x))
     return [dict(zip(unknowns, map(float, p), strict=True)) for p in found]
@@ -1178,4 +1216,670 @@ def _classify(objective: Any, gs: list[Any], xs: list[Any], lambdas: list[Any],
         multipliers=[at[lam] for lam in lambdas],
         value=sympy.nsimplify(value) if isinstance(value, float) else sympy.simplify(value),
         kind=kind,
+        exact=not any(isinstance(v, float) for v in solution.values()),
     )
+
+
+# ------------------------------------------------------------------------------------------
+# Stationary points: ∇f = 0, classified by the Hessian
+# ------------------------------------------------------------------------------------------
+
+KINDS = ("minimum", "maximum", "saddle", "degenerate")
+MAX_POINTS = 100  # the most stationary points classified in one call (a bound on the work)
+_FLAT = 1e-5  # at a numeric point, |eigenvalue| below this × max(1, max |Hᵢⱼ|) counts as zero
+_NEAR = 10.0  # the numeric search keeps roots with every |xᵢ| ≤ this (its starts: [−2, 2]ⁿ)
+_TRIALS = ((3, 7), (-5, 11), (13, 4), (-17, 3), (1, 10))  # values tried for a family's parameters
+
+
+class StationaryPoints(list[StationaryPoint]):
+    """The list :func:`stationary_points` returns, with whether it is proven to be all of them.
+
+    Attributes
+    ----------
+    complete : bool
+        True when the list holds every real stationary point of f, proven: ∇f = 0 reduces to
+        polynomial equations (once factors that never vanish, such as exp(…) or x² + 1, are
+        set aside) with finitely many solutions, and SymPy solved them exactly. False when the
+        equations are not polynomial (SymPy may miss solutions: cos(x) = 0 has infinitely
+        many), or when SymPy could not solve them and a numeric search stood in.
+    note : str
+        Why the list may not be complete, in sentences for a learner ("" when it is).
+    """
+
+    complete: bool
+    note: str
+
+    def __init__(
+        self, points: list[StationaryPoint] | None = None, *, complete: bool, note: str = ""
+    ) -> None:
+        super().__init__(points or [])
+        self.complete = complete
+        self.note = note
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """What the worker found for ∇f = 0 (:func:`_solve_gradient`)."""
+
+    points: list[dict[Any, Any]]
+    complete: bool
+    search: bool  # whether the numeric search is to look for (more) points
+    reason: str = ""  # why the list may not be complete, a key of _REASONS
+    family: str = ""  # a real family of solutions, as text: "x = y"
+    periodic: tuple[str, ...] = ()  # "x (period 2*pi)" for each variable f is periodic in
+
+
+_REASONS = {
+    "not polynomial": (
+        "∇f = 0 is not a system of polynomial equations, and SymPy's solutions of such "
+        "equations may not be all of them; a numeric search (Newton's method from {starts} "
+        "starts in [−2, 2]ⁿ) added any others it found near the origin."
+    ),
+    "unsolved": (
+        "SymPy could not solve ∇f = 0; these points were found by a numeric search (Newton's "
+        "method from {starts} starts in [−2, 2]ⁿ) and may not be all of them."
+    ),
+    "no closed form": (
+        "the stationary points' coordinates are roots of polynomials that SymPy cannot solve "
+        "in closed form here; these points were found by a numeric search (Newton's method "
+        "from {starts} starts in [−2, 2]ⁿ) and may not be all of them."
+    ),
+    "complex family": (
+        "∇f = 0 has infinitely many complex solutions, among which mvcalc cannot pick out "
+        "the real ones exactly; these points were found by a numeric search (Newton's method "
+        "from {starts} starts in [−2, 2]ⁿ) and may not be all of them."
+    ),
+    "undecided": (
+        "SymPy could not decide exactly whether some solutions of ∇f = 0 are real; those "
+        "that are real to 30 digits are listed with float coordinates."
+    ),
+}
+
+
+def stationary_points(
+    f: Any,
+    variables: Any = None,
+    *,
+    starts: int = 24,
+    time_limit: float | None = None,
+) -> StationaryPoints:
+    """Every real stationary point of f (∇f = 0), found exactly, classified by the Hessian.
+
+    SymPy solves ∇f = 0. At each solution the Hessian H decides the kind: every eigenvalue
+    positive, a local minimum; every one negative, a local maximum; both signs, a saddle; a
+    zero eigenvalue, "degenerate" — the second-derivative test is inconclusive there (x⁴ and
+    −x⁴ and x³ all have one at 0). Signs are decided exactly, never from rounded floats: from
+    exact arithmetic, or, at roots with no closed form (CRootOf), from H evaluated to 60
+    digits, where an eigenvalue within 1e-30‖H‖ of 0 counts as 0. A point found only
+    numerically is classified from floats, an eigenvalue within 1e-5‖H‖ of 0 counting as 0 —
+    "degenerate" there means the test does not decide, never a guess.
+
+    When the equations are polynomial (after setting aside factors that never vanish, such as
+    exp(−x² − y²)), they are solved by Gröbner bases, so the list is every stationary point,
+    proven (``complete``). Otherwise SymPy's answers are kept and a numeric search (Newton's
+    method on ∇f = 0 from seeded starts, as :func:`lagrange` uses) adds any it missed; the
+    result then says that it may not be complete, and why, in ``note``. A numeric root that
+    looks simple (0, 1/3, √2/2, π/2, 1/e) is kept exactly once ∇f = 0 is verified there exactly.
+
+    Parameters
+    ----------
+    f : str or sympy.Expr
+        The function, e.g. ``"x**3 - 3*x + y**2"``.
+    variables : str or list of str, optional
+        ``"x,y"`` or ``["x", "y"]``; every one must appear in f, and every symbol of f must be
+        listed. Default: the variables of f in alphabetical order.
+    starts : int, optional
+        Starting points of the numeric search, when it runs.
+    time_limit : float, optional
+        Seconds SymPy may spend solving ∇f = 0, and then classifying each point (default: the
+        module-wide limit, 10 s; see :mod:`mvcalc._budget`). When solving overruns it, the
+        numeric search takes over and the result says so; when classifying a point overruns
+        it, the kind comes from the Hessian's eigenvalues in floating point.
+
+    Returns
+    -------
+    StationaryPoints
+        A list of :class:`StationaryPoint` (``point``, ``value``, ``kind``, ``eigenvalues``,
+        ``exact``; ``multipliers`` empty), sorted by their coordinates, with the attributes
+        ``complete`` and ``note``. At most :data:`MAX_POINTS` points are listed.
+
+    Raises
+    ------
+    ValueError
+        If f has infinitely many stationary points forming a line, curve or surface, such as
+        every point where x = y for f = (x − y)²: they cannot be listed, and the message says
+        where they are. Also for bad arguments.
+    TypeError
+        If f is not text or a SymPy expression.
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> points = mc.stationary_points("x**3 - 3*x + y**2")
+    >>> [(p.point, p.kind, p.value) for p in points]
+    [({'x': -1, 'y': 0}, 'saddle', 2), ({'x': 1, 'y': 0}, 'minimum', -2)]
+    >>> points.complete, points[0].eigenvalues
+    (True, (-6, 2))
+    >>> [p.kind for p in mc.stationary_points("x**4 + y**2")]  # the test cannot decide
+    ['degenerate']
+    >>> try:
+    ...     mc.stationary_points("(x - y)**2")
+    ... except ValueError as error:
+    ...     print(error)
+    f has infinitely many stationary points, which cannot be listed: every point where x = y
+    """
+    import sympy
+
+    from mvcalc import symbolic
+    from mvcalc._numeric import numeric_function
+
+    objective = symbolic.parse(f) if isinstance(f, str) else f
+    if not isinstance(objective, sympy.Expr):
+        raise TypeError(f"f must be maths text or a SymPy expression, got {type(f).__name__}")
+    if not objective.free_symbols:
+        raise ValueError(f"f must depend on a variable, got the constant {objective}")
+    xs = _unknowns(objective.free_symbols, variables, "f")
+    starts = positive_int(starts, "starts")
+    if time_limit is not None:
+        time_limit = positive_float(time_limit, "time_limit")
+    gradient = [symbolic.diff(objective, x, time_limit=time_limit) for x in xs]
+    hessian = symbolic.hessian(objective, xs, time_limit=time_limit)
+    try:
+        numeric = _NumericParts(
+            numeric_function(objective, xs),
+            numeric_function(sympy.Matrix(gradient), xs, name="∇f"),
+            numeric_function(hessian, xs, name="H"),
+        )
+    except ValueError as exc:  # a derivative SymPy could not take, or a DiracDelta from |x|
+        raise ValueError(f"f must be twice differentiable where it is defined: {exc}") from None
+    try:
+        solved = _budget.run(_solve_gradient, objective, gradient, xs, time_limit=time_limit)
+    except _budget.TooCostly as exc:
+        seconds = f" ({exc.seconds:g} s)" if exc.seconds else ""
+        solved = _Solved([], complete=False, search=True, reason=f"time{seconds}")
+    if solved.family:
+        raise ValueError(
+            f"f has infinitely many stationary points, which cannot be listed: {solved.family}"
+        )
+    points: list[StationaryPoint] = []
+    for values in sorted(solved.points, key=lambda v: [float(v[x]) for x in xs]):
+        if len(points) > MAX_POINTS:
+            break  # enough to say that there are more
+        found = _classified(objective, xs, values, numeric, hessian, time_limit)
+        if found is not None:
+            points.append(found)
+    if solved.search:
+        for values in _numeric_lagrange(gradient, xs, starts):
+            floats = np.array([values[x] for x in xs])
+            if float(np.max(np.abs(floats))) > _NEAR:
+                continue  # Newton's flight far from the starts: not "near the origin"
+            if any(np.allclose(floats, p.coordinates(), rtol=1e-6, atol=1e-6) for p in points):
+                continue  # found already (Newton stops short of a multiple root: 1e-8 away)
+            try:
+                exact = _budget.run(_recognised, gradient, xs, floats.tolist(),
+                                    time_limit=time_limit)  # fmt: skip
+            except _budget.TooCostly:
+                exact = None
+            found = _classified(objective, xs, exact or dict(values), numeric, hessian, time_limit)
+            if found is not None:
+                points.append(found)
+    points.sort(key=lambda p: tuple(p.coordinates()))
+    notes = []
+    if solved.reason.startswith("time"):
+        notes.append(
+            f"SymPy did not solve ∇f = 0 within the time limit{solved.reason[4:]}; these "
+            f"points were found by a numeric search (Newton's method from {starts} starts in "
+            "[−2, 2]ⁿ) and may not be all of them."
+        )
+    elif solved.reason:
+        notes.append(_REASONS[solved.reason].format(starts=starts))
+    if solved.periodic and points:
+        notes.append(
+            f"f is periodic in {' and '.join(solved.periodic)}, so its stationary points "
+            "repeat without end: only some are listed."
+        )
+    if len(points) > MAX_POINTS:
+        notes.append(f"f has more than {MAX_POINTS} stationary points; the first "
+                     f"{MAX_POINTS} (by their coordinates) are listed.")  # fmt: skip
+        points = points[:MAX_POINTS]
+    complete = solved.complete and not notes
+    return StationaryPoints(points, complete=complete, note=" ".join(notes))
+
+
+@dataclass(frozen=True)
+class _NumericParts:
+    """f, ∇f and H as NumPy functions of the variables (one argument each)."""
+
+    f: Callable[..., Any]
+    gradient: Callable[..., Any]
+    hessian: Callable[..., Any]
+
+
+def _kind(positive: int, negative: int, n: int) -> str:
+    """The second-derivative test from the numbers of positive and negative eigenvalues."""
+    if positive == n:
+        return "minimum"
+    if negative == n:
+        return "maximum"
+    return "saddle" if positive and negative else "degenerate"
+
+
+def _classified(
+    objective: Any,
+    xs: list[Any],
+    values: dict[Any, Any],
+    numeric: _NumericParts,
+    hessian: Any,
+    time_limit: float | None,
+) -> StationaryPoint | None:
+    """The stationary point at ``values``, classified exactly when the values are exact
+    (falling back on floats when SymPy cannot decide in time); None where f or H is undefined
+    or ∇f is not 0 after all."""
+    import sympy
+
+    from mvcalc import symbolic
+
+    floats = np.array([float(values[x]) for x in xs])
+    with np.errstate(all="ignore"):
+        fx = float(np.asarray(numeric.f(*floats), dtype=float))
+        g = np.asarray(numeric.gradient(*floats), dtype=float).reshape(-1)
+        H = np.asarray(numeric.hessian(*floats), dtype=float).reshape(len(xs), len(xs))
+    if not (math.isfinite(fx) and np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+        return None  # outside f's domain, or where f is not twice differentiable
+    scale = max(1.0, float(np.max(np.abs(H))) * max(1.0, float(np.max(np.abs(floats)))))
+    if float(np.max(np.abs(g))) > 1e-6 * scale:
+        return None  # not stationary: a spurious solution, or a numeric root that drifted
+    exact = all(isinstance(v, sympy.Basic) and not v.atoms(sympy.Float) for v in values.values())
+    point = {x: values[x] for x in xs}
+    value: Any = sympy.Float(fx)
+    eigenvalues: tuple[Any, ...] | None = None
+    kind = ""
+    if exact and any(v.has(sympy.CRootOf) for v in point.values()):
+        value = objective.xreplace(point)
+        try:
+            positive, negative, _ = _budget.run(_root_signs, hessian, point,
+                                                time_limit=time_limit)  # fmt: skip
+            kind = _kind(positive, negative, len(xs))
+        except ValueError:  # no time left: the floats decide
+            pass
+        eigenvalues = tuple(float(v) for v in np.linalg.eigvalsh(0.5 * (H + H.T)))
+    elif exact:
+        try:
+            value = symbolic.evaluate(objective, point, time_limit=time_limit).exact
+            test = symbolic.second_derivative_test(objective, point, xs, time_limit=time_limit)
+        except ValueError:  # no time left, or a sign SymPy cannot decide: the floats decide
+            pass
+        else:
+            if not test.stationary and float(np.max(np.abs(g))) > 1e-12 * scale:
+                return None  # SymPy's solution fails the exact check and the numeric one
+            positive, negative, _ = test.signs
+            kind = _kind(positive, negative, len(xs))
+            eigenvalues = tuple(test.eigenvalues if test.eigenvalues is not None
+                                else (float(v) for v in test.values))  # fmt: skip
+    if not kind:
+        computed = np.linalg.eigvalsh(0.5 * (H + H.T))
+        flat = _FLAT * max(1.0, float(np.max(np.abs(H))))
+        kind = _kind(int(np.sum(computed > flat)), int(np.sum(computed < -flat)), len(xs))
+        eigenvalues = tuple(float(v) for v in computed)
+    return StationaryPoint(
+        point={str(x): (values[x] if exact else float(values[x])) for x in xs},
+        multipliers=[],
+        value=value,
+        kind=kind,
+        exact=exact,
+        eigenvalues=eigenvalues or (),
+    )
+
+
+def _closed_forms(v: float) -> list[Any]:
+    """Closed forms within 1e-7 (relative) of ``v``, simplest first: 0, p/q, ±√(p/q), p/q·π,
+    p/q·e and p/(q·e), each with q ≤ 1000."""
+    from fractions import Fraction
+
+    import sympy
+
+    found = [sympy.Integer(0)] if abs(v) <= 1e-6 else []
+    tries: list[tuple[float, Callable[[Any], Any]]] = [
+        (v, lambda r: r),
+        (v * v, lambda r: sympy.sqrt(r) if v > 0 else -sympy.sqrt(r)),
+        (v / math.pi, lambda r: r * sympy.pi),
+        (v / math.e, lambda r: r * sympy.E),
+        (v * math.e, lambda r: r / sympy.E),
+    ]
+    for number, build in tries:
+        q = Fraction(number).limit_denominator(1000)
+        if q == 0 or abs(float(q) - number) > 1e-7 * max(1.0, abs(number)):
+            continue
+        g = build(sympy.Rational(q.numerator, q.denominator))
+        if g not in found and abs(float(g) - v) <= 1e-6 * max(1.0, abs(v)):
+            found.append(g)
+    return sorted(found, key=lambda g: len(sympy.sstr(g)))
+
+
+def _recognised(gradient: list[Any], xs: list[Any], floats: list[float]) -> dict[Any, Any] | None:
+    """A numeric root in closed form (0, √2/2, π/2, 1/e, …), kept only where ∇f = 0 holds
+    exactly.
+
+    The guesses may be loose (Newton creeps towards a multiple root: x − sin(x) = 0 stops some
+    1e-8 from 0), since only a guess at which ∇f vanishes exactly is kept. Runs in a worker
+    process (:func:`mvcalc._budget.run`).
+    """
+    import itertools
+
+    import sympy
+
+    choices = [_closed_forms(v) for v in floats]
+    for guess in itertools.islice(itertools.product(*choices), 27):
+        at = dict(zip(xs, guess, strict=True))
+        if all(sympy.simplify(component.xreplace(at)) == 0 for component in gradient):
+            return at
+    return None
+
+
+def _root_signs(hessian: Any, values: dict[Any, Any]) -> tuple[int, int, int]:
+    """How many eigenvalues of H are positive, negative and zero at a point whose coordinates
+    are roots with no closed form (CRootOf), where exact symbolic work is slow.
+
+    The coordinates are exact numbers, so H's entries can be had to any precision: at 60
+    digits its eigenvalues are off by about 1e-58 × ‖H‖, and one farther than 1e-30 × ‖H‖
+    from 0 has a certain sign. Closer counts as 0 (the point is called degenerate: the test
+    does not decide, which is never a false claim). Runs in a worker process.
+    """
+    import mpmath  # type: ignore[import-untyped]
+    import sympy
+
+    with mpmath.workdps(60):
+        at = {x: sympy.N(v, 60) for x, v in values.items()}
+        n = hessian.shape[0]
+        H = mpmath.matrix(n, n)
+        for i in range(n):
+            for j in range(n):
+                H[i, j] = mpmath.mpf(str(sympy.N(hessian[i, j].xreplace(at), 60)))
+        H = (H + H.T) / 2
+        flat = mpmath.mpf("1e-30") * max(1, mpmath.mnorm(H, 1))
+        eigenvalues = mpmath.eigsy(H, eigvals_only=True)
+        positive = sum(1 for e in eigenvalues if e > flat)
+        negative = sum(1 for e in eigenvalues if e < -flat)
+    return positive, negative, n - positive - negative
+
+
+def _solve_gradient(objective: Any, gradient: list[Any], xs: list[Any]) -> _Solved:
+    """∇f = 0 solved by SymPy: exactly and completely when it is polynomial.
+
+    Runs in a worker process (:func:`mvcalc._budget.run`), so its time is limited.
+    """
+    import sympy
+
+    real = {x: sympy.Symbol(x.name, real=True) for x in xs}
+    equations = [e for e in (_vanishing_part(g, xs, real) for g in gradient) if e != 0]
+    if not equations:
+        return _Solved([], complete=False, search=False,
+                       family="∇f is 0 everywhere (f is constant)")  # fmt: skip
+    if all(e.is_polynomial(*xs) for e in equations):
+        return _solve_polynomial(equations, xs)
+    try:
+        found: list[dict[Any, Any]] | None = sympy.solve(equations, xs, dict=True)
+    except (NotImplementedError, ValueError, TypeError):
+        found = None
+    if found is None:
+        return _Solved([], complete=False, search=True, reason="unsolved")
+    family = _real_family(found, xs)
+    if family:
+        return _Solved([], complete=False, search=False, family=family)
+    points = []
+    for solution in found:
+        if set(solution) != set(xs) or any(v.free_symbols for v in solution.values()):
+            continue  # a family of complex solutions: the numeric search looks for real ones
+        values = {x: _real_number(solution[x]) for x in xs}
+        if all(v is not None for v in values.values()):
+            points.append(values)
+    periodic = []
+    for x in xs:
+        try:
+            period = sympy.periodicity(objective, x)
+        except (NotImplementedError, ValueError, TypeError, AttributeError):
+            period = None
+        if period is not None and period != 0:
+            periodic.append(f"{x} (period {sympy.sstr(period)})")
+    return _Solved(points, complete=False, search=True, reason="not polynomial",
+                   periodic=tuple(periodic))  # fmt: skip
+
+
+def _vanishing_part(component: Any, xs: list[Any], real: dict[Any, Any]) -> Any:
+    """The numerator of a component of ∇f without its factors that never vanish for real
+    values of the variables (exp(−x²), x² + 1, constants): the same zeros, simpler equations."""
+    import sympy
+
+    numerator, _ = sympy.fraction(sympy.together(component))
+    kept = []
+    for factor in sympy.Mul.make_args(sympy.factor_terms(numerator)):
+        base, power = factor.as_base_exp()
+        if not (power.is_Integer and power > 0):
+            base = factor
+        parts = [p for p, _ in sympy.factor_list(base)[1]] if base.is_polynomial(*xs) else [base]
+        for part in parts:
+            as_real = part.xreplace(real)
+            if as_real.is_zero is False and as_real.is_finite:
+                continue  # never 0: no stationary point comes from it
+            kept.append(part)
+    return sympy.Mul(*kept)
+
+
+def _solve_polynomial(equations: list[Any], xs: list[Any]) -> _Solved:
+    """Polynomial equations: a Gröbner basis tells whether the solutions are finitely many;
+    then every real one, exactly."""
+    import sympy
+    from sympy.polys.polyerrors import UnsolvableFactorError
+    from sympy.solvers.polysys import solve_poly_system
+
+    basis = sympy.groebner(equations, *xs, order="lex")
+    if list(basis.exprs) == [1]:
+        return _Solved([], complete=True, search=False)  # no solution at all, not even complex
+    if not basis.is_zero_dimensional:  # infinitely many complex solutions: are they real?
+        try:
+            family = _real_family(sympy.solve(equations, xs, dict=True), xs)
+        except (NotImplementedError, ValueError, TypeError):
+            family = ""
+        if family:
+            return _Solved([], complete=False, search=False, family=family)
+        return _Solved([], complete=False, search=True, reason="complex family")
+    roots: dict[Any, Any] = {}
+    try:
+        found = [dict(zip(xs, t, strict=True))
+                 for t in solve_poly_system(equations, *xs, strict=True) or []]  # fmt: skip
+    except (UnsolvableFactorError, NotImplementedError):  # roots with no closed form
+        grid = _grid_of_roots(list(basis.exprs), xs)
+        if grid is None:
+            grid = _shape_solutions(equations, xs, roots)
+        if grid is None:
+            return _Solved([], complete=False, search=True, reason="no closed form")
+        found = grid
+    points: list[dict[Any, Any]] = []
+    undecided = False
+    for solution in found:
+        values: dict[Any, Any] = {}
+        for x in xs:
+            v = solution[x]
+            if v.is_real is None:
+                v = _real_root(v, x, equations, xs, roots)
+            elif v.is_real is False:
+                v = False
+            if v is False:
+                break
+            if v is True:  # real, but not decided exactly: 30 digits stand in for it
+                undecided = True
+                v = _real_number(solution[x])
+                if v is None:
+                    break
+            values[x] = v
+        else:
+            if values not in points:
+                points.append(values)
+    return _Solved(points, complete=not undecided, search=False,
+                   reason="undecided" if undecided else "")  # fmt: skip
+
+
+def _eliminant(equations: list[Any], xs: list[Any], x: Any) -> Any:
+    """The polynomial in x alone of the ideal (finitely many solutions): the last polynomial of
+    its lex Gröbner basis with x last, or None if that is not in x alone."""
+    import sympy
+
+    order = [y for y in xs if y != x] + [x]
+    last = sympy.groebner(equations, *order, order="grevlex").fglm("lex").exprs[-1]
+    return sympy.Poly(last, x) if last.free_symbols <= {x} else None
+
+
+def _shape_solutions(
+    equations: list[Any], xs: list[Any], cache: dict[Any, Any]
+) -> list[dict[Any, Any]] | None:
+    """Every real solution of polynomial equations with finitely many solutions, exactly, when
+    their coordinates are roots with no closed form (the shape lemma).
+
+    The ideal is made radical by adding the square-free part of each variable's eliminant
+    (Seidenberg's lemma); with a linear form t = Σ cᵢxᵢ that tells the solutions apart, its lex
+    Gröbner basis is then xᵢ − gᵢ(t) and p(t): the solutions are xᵢ = gᵢ(r) for the roots r of
+    p, real exactly when r is real (one solution per r, and its conjugate has the same r). Each
+    coordinate is written as the root of its own eliminant that it is (:func:`_real_root`) when
+    they can be told apart. None when no form among a few tells the solutions apart.
+    """
+    import itertools
+
+    import sympy
+
+    t = sympy.Dummy("t")
+    weights = ((1, 2, 3, 5, 7, 11), (1, -3, 4, -2, 9, 5), (2, 7, -5, 3, 1, -8))
+    for radical, w in itertools.product((False, True), weights):
+        extra = []
+        if radical:  # shape position is certain only for a radical ideal
+            for x in xs:
+                p = _eliminant(equations, xs, x)
+                if p is None:
+                    return None
+                extra.append(p.sqf_part().as_expr())
+        form = sum(w[i % len(w)] * x for i, x in enumerate(xs))
+        system = [*equations, *extra, t - form]  # grevlex, then FGLM: far faster than lex
+        basis = sympy.groebner(system, *xs, t, order="grevlex").fglm("lex").exprs
+        shape: dict[Any, Any] = {}
+        last = None
+        for e in basis:
+            symbols = e.free_symbols
+            if symbols <= {t}:
+                last = e
+                continue
+            own = [x for x in xs if x in symbols]
+            if len(own) != 1 or not symbols <= {own[0], t}:
+                break
+            poly = sympy.Poly(e, own[0])
+            if poly.degree() != 1 or poly.LC().free_symbols:
+                break
+            shape[own[0]] = -poly.TC() / poly.LC()  # xᵢ = gᵢ(t)
+        else:
+            if last is None or set(shape) != set(xs):
+                continue
+            out = []
+            for r in sympy.Poly(last, t).real_roots():
+                values = {}
+                for x in xs:
+                    exact = sympy.expand(shape[x].subs(t, r))
+                    named = _real_root(exact, x, equations, xs, cache)
+                    values[x] = named if isinstance(named, sympy.Basic) else exact
+                out.append(values)
+            return out
+    return None
+
+
+def _grid_of_roots(basis: list[Any], xs: list[Any]) -> list[dict[Any, Any]] | None:
+    """When each polynomial of the basis is in one variable of its own (f = a(x) + b(y)):
+    every combination of their real roots, exactly; None otherwise."""
+    import itertools
+
+    import sympy
+
+    by_variable: dict[Any, Any] = {}
+    for p in basis:
+        symbols = p.free_symbols & set(xs)
+        if len(symbols) != 1 or next(iter(symbols)) in by_variable:
+            return None
+        by_variable[next(iter(symbols))] = p
+    if set(by_variable) != set(xs):
+        return None
+    choices = [list(dict.fromkeys(sympy.Poly(by_variable[x], x).real_roots())) for x in xs]
+    if math.prod(len(c) for c in choices) > 4 * MAX_POINTS:
+        return None
+    return [dict(zip(xs, combination, strict=True)) for combination in itertools.product(*choices)]
+
+
+def _real_root(
+    value: Any, x: Any, equations: list[Any], xs: list[Any], cache: dict[Any, Any]
+) -> Any:
+    """A coordinate SymPy cannot tell real (a cubic's roots written with i), or one written
+    as a polynomial in another root, as the exact real root it is — or not real.
+
+    It is a root of the univariate polynomial in x of the ideal (its eliminant). That
+    polynomial's real roots are isolated exactly, in disjoint intervals narrower than 1e-20;
+    the value, evaluated to 30 digits, lies in one of them (then it is that root, CRootOf or
+    rational), or has an imaginary part far above its 30 digits' error (then it is not real).
+    Returns the root, False when the value is not real, True when neither can be told.
+    """
+    import sympy
+
+    if x not in cache:
+        eliminant = _eliminant(equations, xs, x)
+        if eliminant is None:
+            return True
+        p = eliminant.sqf_part()
+        cache[x] = ([interval for interval, _ in p.intervals(eps=sympy.Rational(1, 10**20))],
+                    p.real_roots())  # fmt: skip
+    intervals, roots = cache[x]
+    re, im = sympy.N(value, 30).as_real_imag()
+    if not (re.is_Number and im.is_Number):
+        return True
+    margin = sympy.Rational(1, 10**25) * max(1, abs(re))
+    if abs(im) > 10**5 * margin:
+        return False
+    inside = [k for k, (a, b) in enumerate(intervals) if a - margin <= re <= b + margin]
+    return roots[inside[0]] if len(inside) == 1 and abs(im) <= margin else True
+
+
+def _real_number(value: Any) -> Any:
+    """``value`` if it is real; a 30-digit Float if it is real to 30 digits but SymPy cannot
+    tell; None if it is complex."""
+    import sympy
+
+    if value.is_real:
+        return value
+    if value.is_real is False:
+        return None
+    try:
+        re, im = (float(part) for part in sympy.N(value, 30).as_real_imag())
+    except (TypeError, ValueError):
+        return None
+    if math.isfinite(re) and abs(im) <= 1e-25 * max(1.0, abs(re)):
+        return sympy.Float(sympy.re(sympy.N(value, 30)), 30)
+    return None
+
+
+def _real_family(found: list[dict[Any, Any]], xs: list[Any]) -> str:
+    """The solutions of ∇f = 0 that are families (a free variable remains), as text — those
+    that hold real points; "" when there are none."""
+    import sympy
+
+    texts = []
+    for solution in found:
+        free = (set(xs) - set(solution)).union(*(v.free_symbols for v in solution.values()))
+        parameters = sorted(free & set(xs), key=str)
+        if not parameters:
+            continue
+        for k in range(len(_TRIALS)):
+            trial = {p: sympy.Rational(*_TRIALS[(k + j) % len(_TRIALS)])
+                     for j, p in enumerate(parameters)}  # fmt: skip
+            try:
+                numbers = [complex(sympy.N(v.xreplace(trial), 20)) for v in solution.values()]
+            except (TypeError, ValueError):
+                continue
+            if all(math.isfinite(z.real) and abs(z.imag) <= 1e-12 * (1 + abs(z.real))
+                   for z in numbers):  # fmt: skip
+                where = " and ".join(f"{k} = {sympy.sstr(v)}" for k, v in solution.items())
+                texts.append(f"every point where {where}" if where else "every point")
+                break
+    return "; and ".join(texts)

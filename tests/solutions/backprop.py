@@ -31,7 +31,7 @@ def forward(x, W, b):
 def _deltas(x, y, W, b):
     """∂C/∂z for each layer, from the output back (the chain rule)."""
     a0, z1, a1, z2, a2, z3, a3 = forward(x, W, b)
-    n = x.shape[1]
+    n = x.shape[1]  # ∂C/∂a(3) = 2 (a(3) − y) / N
     d3 = 2 * (a3 - y) / n * d_sigma(z3)
     d2 = (W[2].T @ d3) * d_sigma(z2)
     d1 = (W[1].T @ d2) * d_sigma(z1)
@@ -39,30 +39,30 @@ def _deltas(x, y, W, b):
 
 
 def J_W3(x, y, W, b):
-    (a0, a1, a2), (d1, d2, d3) = _deltas(x, y, W, b)
-    return d3 @ a2.T
+    a, d = _deltas(x, y, W, b)
+    return d[2] @ a[2].T
 
 
 def J_b3(x, y, W, b):
-    (a0, a1, a2), (d1, d2, d3) = _deltas(x, y, W, b)
-    return np.sum(d3, axis=1, keepdims=True)
+    _, d = _deltas(x, y, W, b)
+    return np.sum(d[2], axis=1, keepdims=True)
 
 
 def J_W2(x, y, W, b):
-    (a0, a1, a2), (d1, d2, d3) = _deltas(x, y, W, b)
-    return d2 @ a1.T
+    a, d = _deltas(x, y, W, b)
+    return d[1] @ a[1].T
 
 
 def J_b2(x, y, W, b):
-    (a0, a1, a2), (d1, d2, d3) = _deltas(x, y, W, b)
-    return np.sum(d2, axis=1, keepdims=True)
+    _, d = _deltas(x, y, W, b)
+    return np.sum(d[1], axis=1, keepdims=True)
 
 
 def J_W1(x, y, W, b):
-    (a0, a1, a2), (d1, d2, d3) = _deltas(x, y, W, b)
-    return d1 @ a0.T
+    a, d = _deltas(x, y, W, b)
+    return d[0] @ a[0].T
 
 
 def J_b1(x, y, W, b):
-    (a0, a1, a2), (d1, d2, d3) = _deltas(x, y, W, b)
-    return np.sum(d1, axis=1, keepdims=True)
+    _, d = _deltas(x, y, W, b)
+    return np.sum(d[0], axis=1, keepdims=True)

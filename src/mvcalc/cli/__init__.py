@@ -2,8 +2,8 @@
 
 Each command is a thin layer over the library, in one module per group of commands
 (:mod:`~mvcalc.cli.course`, :mod:`~mvcalc.cli.fit`, :mod:`~mvcalc.cli.symbolic`,
-:mod:`~mvcalc.cli.series_optimize`, :mod:`~mvcalc.cli.sandpit`): it parses and checks its
-arguments, calls the public API, prints a short report and writes a figure.
+:mod:`~mvcalc.cli.series_optimize`, :mod:`~mvcalc.cli.sandpit`, :mod:`~mvcalc.cli.grade`): it
+parses and checks its arguments, calls the public API, prints a short report and writes a figure.
 
 Two kinds of failure are told apart:
 
@@ -20,6 +20,8 @@ each command imports what it needs when it runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shlex
 import sys
 import traceback
@@ -29,7 +31,7 @@ from pathlib import Path
 from types import TracebackType
 
 from mvcalc._budget import time_limit
-from mvcalc.cli import course, fit, sandpit, series_optimize, symbolic
+from mvcalc.cli import course, fit, grade, sandpit, series_optimize, symbolic
 from mvcalc.cli._args import Parser, UsageError, positive_float
 
 __all__ = ["UsageError", "build_parser", "main"]
@@ -67,6 +69,7 @@ def build_parser() -> Parser:
     symbolic.add(sub)
     series_optimize.add(sub)
     sandpit.add(sub)
+    grade.add(sub)
     for command in sub.choices.values():  # every command: one budget for its symbolic work
         command.add_argument(
             "--time-limit",
@@ -125,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"mvcalc {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`mvcalc … | head`): stop quietly, as cat does
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception:
         return _bug(words)
     return status

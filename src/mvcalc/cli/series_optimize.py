@@ -1,4 +1,5 @@
-"""``mvcalc taylor``, ``newton``, ``minimize`` and ``lagrange``: series and optimisation."""
+"""``mvcalc taylor``, ``newton``, ``minimize``, ``lagrange`` and ``stationary``: series and
+optimisation."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from mvcalc.optimize import METHODS
 
 
 def add(sub: Subparsers[Parser]) -> None:
-    """Add ``taylor``, ``newton``, ``minimize`` and ``lagrange``."""
+    """Add ``taylor``, ``newton``, ``minimize``, ``lagrange`` and ``stationary``."""
     t = sub.add_parser("taylor", help="Taylor series, how good it is, and its figure",
                        description="Expand a function in a Taylor series about a point, bound "
                        "the error over an interval, and draw the approximations.")  # fmt: skip
@@ -84,6 +85,17 @@ def add(sub: Subparsers[Parser]) -> None:
                    help="variables (default: all, alphabetical)")  # fmt: skip
     g.add_argument("--out", type=figure_path, default=None, help="figure file (2 variables)")
     g.set_defaults(run=run_lagrange)
+
+    s = sub.add_parser("stationary", help="every stationary point of f, classified by the Hessian",
+                       description="Solve ∇f = 0 exactly when SymPy can (saying so when the list "
+                       "may not be complete), and classify each point by the eigenvalues of the "
+                       "Hessian: minimum, maximum, saddle or degenerate.")  # fmt: skip
+    s.add_argument("expression", help='f, e.g. "x**3 - 3*x + y**2"')
+    s.add_argument("--vars", type=names, default=None, metavar="x,y",
+                   help="variables (default: all, alphabetical)")  # fmt: skip
+    s.add_argument("--out", type=figure_path, default=None,
+                   help="figure file (one or two variables)")  # fmt: skip
+    s.set_defaults(run=run_stationary)
 
 
 def run_taylor(args: argparse.Namespace) -> int:
@@ -276,4 +288,52 @@ def run_lagrange(args: argparse.Namespace) -> int:
         if len(variables) != 2 or len(gs) != 1:
             raise UsageError("argument --out: the figure is drawn for f(x, y) with one constraint")
         save(plots.lagrange_points(args.expression, sympy.sstr(gs[0]), points), args.out)
+    return 0
+
+
+def _number_text(value: Any, name: str = "") -> str:
+    """A coordinate or value as printed: ``x = -1`` exact when short, else ``x ≈ 1.322070427``."""
+    import sympy
+
+    if isinstance(value, sympy.Basic) and not value.atoms(sympy.Float):
+        text = sympy.sstr(value)
+        if len(text) <= 24:
+            return f"{name} = {text}" if name else text
+    return f"{name} ≈ {float(value):.10g}" if name else f"≈ {float(value):.10g}"
+
+
+def run_stationary(args: argparse.Namespace) -> int:
+    """Every stationary point, its kind and the Hessian's eigenvalues there, whether the list
+    is complete, and the figure."""
+    import sympy
+
+    from mvcalc import plots, symbolic
+    from mvcalc.optimize import stationary_points
+
+    f = symbolic.parse(args.expression)
+    variables = args.vars or sorted(str(s) for s in f.free_symbols)
+    if args.out is not None and len(variables) > 2:
+        raise UsageError("argument --out: the figure is drawn for f of one or two variables")
+    gradient = [symbolic.diff(f, v) for v in variables]
+    points = stationary_points(f, args.vars)  # without --vars: all, alphabetical
+    if len(gradient) == 1:
+        print(f"f′ = {sympy.sstr(gradient[0])}")
+    else:
+        print(f"∇f = ({', '.join(sympy.sstr(g) for g in gradient)})")
+    for p in points:
+        where = ", ".join(_number_text(v, k) for k, v in p.point.items())
+        if len(variables) == 1:  # H is f″
+            curvature = _number_text(p.eigenvalues[0], "f″")
+        else:
+            curvature = "eigenvalues of H: " + ", ".join(_number_text(v) for v in p.eigenvalues)
+        print(f"{p.kind:<10} at {where}:  {_number_text(p.value, 'f')}  ({curvature})")
+    if points.complete:
+        print(f"all {len(points)} stationary points, exactly: ∇f = 0 was solved in full"
+              if points else "no stationary points: ∇f = 0 has no real solution")  # fmt: skip
+    else:
+        if not points:
+            print("no stationary points found")
+        print(textwrap.fill(f"the list may not be complete: {points.note}", width=100))
+    if args.out is not None:
+        save(plots.stationary_points(f, points), args.out)
     return 0

@@ -1,4 +1,4 @@
-"""The course's exercises, checked: the graders behind ``mvcalc grade`` and the notebooks' check cells.
+"""The course's exercises, checked: behind ``mvcalc grade`` and the notebooks' check cells.
 
 Each assignment — ``backprop``, ``heights``, ``week1`` … ``week6`` — is a module of this package
 with a table ``EXERCISES``: the name of a function the learner writes, and its check. A check
@@ -101,6 +101,9 @@ class Report:
     def __str__(self) -> str:
         return self.text()
 
+    def __repr__(self) -> str:  # short: a check cell has printed the lines already
+        return f"<Report {self.assignment}: {self.correct}/{self.total} correct>"
+
 
 #: A check: given the learner's names (a notebook's globals, or a file's), its verdict.
 Check = Callable[[Mapping[str, Any]], Verdict]
@@ -145,14 +148,39 @@ def run_checks(assignment: str, namespace: Mapping[str, Any], names: tuple[str, 
 
 def describe(exc: BaseException) -> str:
     """An exception from the learner's code, in one line, with the line of their code it came
-    from where the traceback shows one."""
+    from where the traceback shows one.
+
+    The learner's code is recognised by its file name: a notebook's cell (``<ipython-input-…>``
+    or ``…/ipykernel_…/….py``), or what :func:`grade` compiles it under — ``<learner>`` for a
+    ``.py`` file, ``<learner cell K>`` for the K-th code cell of a notebook.
+
+    Examples
+    --------
+    >>> from mvcalc.exercises import describe
+    >>> namespace = {}
+    >>> exec(compile("def f(x):\\n    return 1 / x\\n", "<learner cell 3>", "exec"), namespace)
+    >>> try:
+    ...     namespace["f"](0)
+    ... except ZeroDivisionError as exc:
+    ...     print(describe(exc))
+    raised ZeroDivisionError: division by zero (code cell 3, line 2, in f)
+    """
     where = ""
     tb = exc.__traceback__
     while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.startswith(("<ipython-input", "<learner")) or "/ipykernel_" in filename:
-            where = f" (line {tb.tb_lineno} of your code)"
+        code = tb.tb_frame.f_code
+        filename = code.co_filename
+        inside = "" if code.co_name.startswith("<") else f", in {code.co_name}"
+        if filename.startswith("<learner cell "):
+            cell = filename[len("<learner cell ") :].rstrip(">")
+            where = f" (code cell {cell}, line {tb.tb_lineno}{inside})"
+        elif filename.startswith("<learner"):
+            where = f" (line {tb.tb_lineno} of your code{inside})"
+        elif filename.startswith("<ipython-input") or "/ipykernel_" in filename:
+            where = f" (line {tb.tb_lineno} of its cell{inside})"
         tb = tb.tb_next
+    if isinstance(exc, MemoryError):
+        return f"ran out of memory (MemoryError){where}"
     text = str(exc).splitlines()[0] if str(exc) else ""
     return f"raised {type(exc).__name__}{': ' + text if text else ''}{where}"
 
@@ -198,7 +226,17 @@ def check(assignment: str, *names: str, namespace: Mapping[str, Any] | None = No
 def grade(assignment: str, path: Any, *, timeout: float = 60.0) -> Report:
     """Check a learner's ``.py`` file or ``.ipynb`` notebook, run in a process of its own.
 
-    See :mod:`mvcalc.exercises._grade`.
+    See :func:`mvcalc.exercises._grade.grade` (the time and memory limits, what becomes of a
+    hang, a crash or an exit) and ``mvcalc grade``.
+
+    Examples
+    --------
+    >>> from mvcalc import exercises
+    >>> try:
+    ...     exercises.grade("backprop", "work.docx")
+    ... except ValueError as exc:
+    ...     print(exc)
+    path: 'work.docx' is not a .py file or an .ipynb notebook
     """
     from mvcalc.exercises._grade import grade as _grade
 

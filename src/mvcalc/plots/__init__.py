@@ -9,10 +9,10 @@ pyplot's global state) and returns it; nothing is saved or shown unless you ask:
 The modules: :mod:`~mvcalc.plots.calculus` (the step-size figure), :mod:`~mvcalc.plots.nn`
 (training curves), :mod:`~mvcalc.plots.regression` (histogram fit, χ² contours, fits with
 residuals), :mod:`~mvcalc.plots.series` (Taylor figures), :mod:`~mvcalc.plots.optimize`
-(Newton's tangents, descent paths, Lagrange points) and :mod:`~mvcalc.plots.sandpit_game` (the
-sandpit's floor; named so that it does not hide the function :func:`sandpit`). The grids,
-contour inputs and markers they share are in ``mvcalc.plots._grid``. Every figure is
-re-exported here: ``mc.plots.sandpit(game)`` and so on.
+(Newton's tangents, descent paths, Lagrange points, stationary points) and
+:mod:`~mvcalc.plots.sandpit_game` (the sandpit's floor; named so that it does not hide the
+function :func:`sandpit`). The grids, contour inputs and markers they share are in
+``mvcalc.plots._grid``. Every figure is re-exported here: ``mc.plots.sandpit(game)`` and so on.
 
 Examples
 --------
@@ -25,7 +25,12 @@ from __future__ import annotations
 
 from mvcalc.plots.calculus import step_size_error
 from mvcalc.plots.nn import training_curves
-from mvcalc.plots.optimize import descent_paths, lagrange_points, newton_tangents
+from mvcalc.plots.optimize import (
+    descent_paths,
+    lagrange_points,
+    newton_tangents,
+    stationary_points,
+)
 from mvcalc.plots.regression import (
     ABOVE,
     BELOW,
@@ -48,6 +53,7 @@ __all__ = [
     "model_fit",
     "newton_tangents",
     "sandpit",
+    "stationary_points",
     "step_size_error",
     "taylor_2d",
     "taylor_approximations",

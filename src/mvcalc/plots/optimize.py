@@ -20,7 +20,7 @@ from mvcalc.plots._grid import end_mark, figure, grid, on_grid, wrap
 from mvcalc.plots._grid import resolution as check_resolution
 from mvcalc.results import Result
 
-__all__ = ["descent_paths", "lagrange_points", "newton_tangents"]
+__all__ = ["descent_paths", "lagrange_points", "newton_tangents", "stationary_points"]
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
@@ -557,3 +557,240 @@ def lagrange_points(
         )
     ax.set_title(wrap(title, 62))
     return fig
+
+
+KIND_MARKS = {
+    "minimum": ("v", "#2471a3", "minimum: every eigenvalue of H > 0"),
+    "maximum": ("^", "#c0392b", "maximum: every eigenvalue of H < 0"),
+    "saddle": ("X", "#e67e22", "saddle: eigenvalues of both signs"),
+    "degenerate": ("D", "#95a5a6", "degenerate: an eigenvalue is 0 (test inconclusive)"),
+}
+"""How :func:`stationary_points` draws each kind of point: (marker, colour, legend label)."""
+
+_CURVE_LABELS = {
+    "minimum": "minimum: f″ > 0",
+    "maximum": "maximum: f″ < 0",
+    "degenerate": "degenerate: f″ = 0 (test inconclusive)",
+}  # a function of one variable: its Hessian is f″
+
+
+def _stationary_axes(f: Any, points: Sequence[Any]) -> list[str]:
+    """The variables of the figure: the points', else f's in alphabetical order."""
+    for p in points:
+        if not hasattr(p, "point") or not hasattr(p, "kind") or not hasattr(p, "coordinates"):
+            raise TypeError(
+                f"points must be StationaryPoint records (mc.stationary_points), got {p!r:.60}"
+            )
+        if p.kind not in KIND_MARKS:
+            raise ValueError(f"points: unknown kind {p.kind!r}; expected one of "
+                             f"{', '.join(KIND_MARKS)}")  # fmt: skip
+    if points:
+        names = [str(k) for k in points[0].point]
+        if any([str(k) for k in p.point] != names for p in points):
+            raise ValueError("points must all have the same variables, in the same order")
+        return names
+    import sympy
+
+    if isinstance(f, str):
+        from mvcalc import symbolic
+
+        f = symbolic.parse(f)
+    if isinstance(f, sympy.Basic):
+        return sorted(str(s) for s in f.free_symbols)
+    return ["x", "y"]  # a callable with no points to name its variables: f(p) of p = (x, y)
+
+
+def _stationary_bounds(coords: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    """A region around the points, ``n`` rows (lo, hi): square in 2-D, at least 2 wide."""
+    if not coords.size:
+        return np.array([[-2.0, 2.0]] * n)
+    lo, hi = coords.min(axis=0), coords.max(axis=0)
+    centre = 0.5 * (lo + hi)
+    reach = max(1.0, 0.75 * float(np.max(hi - lo)))
+    return np.column_stack([centre - reach, centre + reach])
+
+
+def _checked_bounds(bounds: Any, n: int) -> NDArray[np.float64]:
+    """``bounds`` as ``n`` rows (lo, hi) of finite floats with lo < hi."""
+    from mvcalc._validate import finite_float
+
+    rows = [bounds] if n == 1 and len(bounds) == 2 and np.ndim(bounds) == 1 else list(bounds)
+    if len(rows) != n or any(len(r) != 2 for r in rows):
+        want = "(x_lo, x_hi)" if n == 1 else "((x_lo, x_hi), (y_lo, y_hi))"
+        raise ValueError(f"bounds must be {want}, got {bounds!r}")
+    out = np.array([[finite_float(a, "bounds"), finite_float(b, "bounds")] for a, b in rows])
+    if np.any(out[:, 0] >= out[:, 1]):
+        raise ValueError(f"bounds must have lo < hi on each axis, got {bounds!r}")
+    return out
+
+
+def _shown_levels(z: NDArray[np.float64]) -> NDArray[np.float64] | int:
+    """Contour levels spanning the bulk of f's values (2nd to 98th percentile), so that a
+    function that grows fast at the edges (x³) still shows its shape near the points."""
+    finite = z[np.isfinite(z)]
+    if finite.size < 2:
+        return 25
+    lo, hi = np.percentile(finite, [2, 98])
+    if not hi > lo:
+        lo, hi = float(finite.min()), float(finite.max())
+    return np.linspace(lo, hi, 25) if hi > lo else 25
+
+
+def stationary_points(
+    f: Any,
+    points: Sequence[Any],
+    *,
+    bounds: Any = None,
+    resolution: int = 300,
+    title: str | None = None,
+) -> Figure:
+    """Where ∇f = 0, over the contours of f, each point marked by its kind.
+
+    Minima are blue triangles pointing down, maxima red triangles pointing up, saddles orange
+    crosses — with the contour of f through each saddle dashed, crossing itself there, as
+    contours do at a saddle — and degenerate points (a zero eigenvalue of the Hessian: the
+    second-derivative test says nothing) grey diamonds. For a function of one variable the
+    figure is the curve y = f(x) with the points on it.
+
+    Parameters
+    ----------
+    f : str, sympy.Expr or callable
+        The function of one or two variables (a callable of two takes the point ``p`` and
+        reads ``p[0]``, ``p[1]``).
+    points : sequence of StationaryPoint
+        What :func:`mvcalc.stationary_points` returned; their variables name the axes, in
+        order. When the list may not be complete (its ``complete`` is False), the title says so.
+    bounds : ((x_lo, x_hi), (y_lo, y_hi)) or (x_lo, x_hi), optional
+        The region drawn; by default a square around the points (at least 2 wide).
+    resolution : int, optional
+        Grid points along each axis (2 to 2000).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import mvcalc as mc
+    >>> points = mc.stationary_points("x**3 - 3*x + y**2")
+    >>> fig = mc.plots.stationary_points("x**3 - 3*x + y**2", points, resolution=60)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['minimum: every eigenvalue of H > 0', 'saddle: eigenvalues of both signs', \
+'contour of f through each saddle (dashed)']
+    """
+    resolution = check_resolution(resolution)
+    names = _stationary_axes(f, points)
+    if len(names) not in (1, 2):
+        raise ValueError(f"stationary_points draws functions of one or two variables, got "
+                         f"{names}")  # fmt: skip
+    coords = np.array([p.coordinates() for p in points]).reshape(-1, len(names))
+    box = (_stationary_bounds(coords, len(names)) if bounds is None
+           else _checked_bounds(bounds, len(names)))  # fmt: skip
+    if len(names) == 1:
+        fig, ax = _stationary_curve(f, names[0], points, coords, box, resolution)
+    else:
+        fig, ax = _stationary_contours(f, names, points, coords, box, resolution)
+    if title is None:
+        title = "Stationary points of f: where ∇f = 0, each classified by the eigenvalues of " \
+                "the Hessian H"  # fmt: skip
+        if not points:
+            title += " (none found)"
+        if getattr(points, "complete", True) is False:
+            title += "\n(the list may not hold all of them: see its note)"
+    ax.set_title(wrap(title, 64))
+    return fig
+
+
+def _by_kind(points: Sequence[Any], coords: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
+    """The points' coordinates grouped by kind, in the order of KIND_MARKS."""
+    out = {}
+    for kind in KIND_MARKS:
+        rows = [xy for p, xy in zip(points, coords, strict=True) if p.kind == kind]
+        if rows:
+            out[kind] = np.array(rows)
+    return out
+
+
+def _stationary_contours(
+    f: Any,
+    names: list[str],
+    points: Sequence[Any],
+    coords: NDArray[np.float64],
+    box: NDArray[np.float64],
+    resolution: int,
+) -> tuple[Figure, Any]:
+    func, _ = _planar(f, names, "f")
+    bounds = ((float(box[0, 0]), float(box[0, 1])), (float(box[1, 0]), float(box[1, 1])))
+    gx, gy = grid(bounds, resolution)
+    z = on_grid(func, gx, gy)
+    fig, ax = figure(7, 7.6)
+    levels = _shown_levels(z)
+    cs = ax.contourf(gx, gy, z, levels=levels, cmap="coolwarm", alpha=0.9, extend="both")
+    ax.contour(gx, gy, z, levels=levels, colors="black", linewidths=0.3, alpha=0.35)
+    fig.colorbar(cs, ax=ax, label="f", format="%.3g")
+    groups = _by_kind(points, coords)
+    for kind, rows in groups.items():
+        marker, colour, label = KIND_MARKS[kind]
+        ax.plot(rows[:, 0], rows[:, 1], marker, color=colour, mec="black", ms=12, zorder=6,
+                ls="none", label=label)  # fmt: skip
+    saddles = sorted({float(p.value) for p in points if p.kind == "saddle"})
+    if saddles and np.any(np.isfinite(z)):
+        ax.contour(gx, gy, z, levels=saddles, colors="0.1", linewidths=1.1, linestyles="--")
+        ax.plot(
+            [], [], "--", color="0.1", lw=1.1, label="contour of f through each saddle (dashed)"
+        )
+    if groups:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize="small")
+    ax.set(xlabel=names[0], ylabel=names[1], aspect="equal", xlim=bounds[0], ylim=bounds[1])
+    return fig, ax
+
+
+def _stationary_curve(
+    f: Any,
+    name: str,
+    points: Sequence[Any],
+    coords: NDArray[np.float64],
+    box: NDArray[np.float64],
+    resolution: int,
+) -> tuple[Figure, Any]:
+    import sympy
+
+    if isinstance(f, str | sympy.Basic):
+        from mvcalc import symbolic
+        from mvcalc._numeric import numeric_function
+
+        expr = symbolic.parse(f) if isinstance(f, str) else f
+        extra = sorted(str(s) for s in expr.free_symbols if str(s) != name)
+        if extra:
+            raise ValueError(f"f must be a function of {name} only, but it has {', '.join(extra)}")
+        symbol = next((s for s in expr.free_symbols if str(s) == name), sympy.Symbol(name))
+        compiled = numeric_function(expr, [symbol])
+
+        def func(x: Any) -> Any:
+            return compiled(x) + 0.0 * x
+
+    elif callable(f):
+        func = f
+    else:
+        raise TypeError(
+            f"f must be callable, maths text or a SymPy expression, got {type(f).__name__}"
+        )
+    xs = np.linspace(box[0, 0], box[0, 1], resolution)
+    ys = _values(func, xs)
+    fig, ax = figure(7, 5.6)
+    ax.plot(xs, ys, color="0.2", lw=1.6, label=f"y = f({name})")
+    ax.axhline(0.0, color="0.6", lw=0.6)
+    for kind, rows in _by_kind(points, coords).items():
+        marker, colour, label = KIND_MARKS[kind]
+        label = _CURVE_LABELS.get(kind, label)
+        at = rows[:, 0]
+        ax.plot(at, _values(func, at), marker, color=colour, mec="black", ms=12, zorder=6,
+                ls="none", label=label)  # fmt: skip
+    levels = _shown_levels(ys)
+    if isinstance(levels, np.ndarray):
+        pad = 0.1 * (levels[-1] - levels[0])
+        ax.set_ylim(levels[0] - pad, levels[-1] + pad)
+    ax.set(xlabel=name, ylabel=f"f({name})", xlim=(box[0, 0], box[0, 1]))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize="small")
+    return fig, ax

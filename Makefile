@@ -39,7 +39,10 @@ $(COURSE_STAMP): pyproject.toml | $(BIN)/python
 ## course: the course's notebooks in $(COURSE_DIR)/ (your work there is kept), opened in JupyterLab
 course: $(COURSE_STAMP)
 	$(BIN)/mvcalc course $(COURSE_DIR)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(COURSE_DIR)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(COURSE_DIR) \
+		--LabApp.extension_manager=readonly \
+		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## lint: ruff (check + format) and mypy
 lint: $(STAMP)

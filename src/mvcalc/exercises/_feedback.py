@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -225,3 +225,25 @@ def verified_helpers(
     finally:
         if isinstance(scope, dict):
             scope.update(saved)
+
+
+def on_draws(name: str, draws: Iterable[Any], verdict: Callable[[Any], Verdict]) -> Verdict:
+    """The first failing verdict over ``draws`` (labelled with the draw's ``label``), else ✓.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from mvcalc.exercises import Verdict
+    >>> draws = [SimpleNamespace(label="the course's data", x=1), SimpleNamespace(label="", x=2)]
+    >>> on_draws("f", draws, lambda d: Verdict("f", d.x < 2, "too large")).feedback
+    'too large'
+    """
+    for d in draws:
+        try:
+            with np.errstate(all="ignore"):
+                v = verdict(d)
+        except LearnerError as exc:
+            v = Verdict(name, False, str(exc))
+        if not v.ok:
+            return Verdict(name, False, f"{d.label}: {v.feedback}" if d.label else v.feedback)
+    return Verdict(name, True)

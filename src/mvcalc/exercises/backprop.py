@@ -43,7 +43,7 @@ from numpy.typing import NDArray
 
 from mvcalc.datasets import heart_curve
 from mvcalc.exercises import Check, Verdict
-from mvcalc.exercises._feedback import LearnerError, call, compare, verified_helpers
+from mvcalc.exercises._feedback import call, compare, on_draws, verified_helpers
 from mvcalc.nn import ACTIVATIONS, Network
 
 __all__ = ["EXERCISES", "SIZES"]
@@ -233,14 +233,7 @@ def _shape_hints(kind: str, l: int, d: _Draw) -> dict[tuple[int, ...], str]:
 
 def _on_draws(name: str, verdict: Callable[[_Draw], Verdict]) -> Verdict:
     """The first failing verdict over the draws (labelled with the draw), else ✓."""
-    for d in _draws():
-        try:
-            v = verdict(d)
-        except LearnerError as exc:
-            v = Verdict(name, False, str(exc))
-        if not v.ok:
-            return Verdict(name, False, f"{d.label}: {v.feedback}" if d.label else v.feedback)
-    return Verdict(name, True)
+    return on_draws(name, _draws(), verdict)
 
 
 def _check_d_sigma(namespace: Mapping[str, Any]) -> Verdict:

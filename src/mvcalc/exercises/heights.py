@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 from mvcalc.autodiff import grad
 from mvcalc.datasets import heights
 from mvcalc.exercises import Check, Verdict
-from mvcalc.exercises._feedback import LearnerError, call, compare, verified_helpers
+from mvcalc.exercises._feedback import call, compare, on_draws, verified_helpers
 from mvcalc.regression import COURSE_AGGRESSION, chi_squared, gaussian
 
 __all__ = ["EXERCISES"]
@@ -205,15 +205,7 @@ def _step_mistakes(d: _Draw) -> dict[str, Any]:
 
 def _on_draws(name: str, verdict: Callable[[_Draw], Verdict]) -> Verdict:
     """The first failing verdict over the draws (labelled with the draw), else ✓."""
-    for d in _draws():
-        try:
-            with np.errstate(all="ignore"):
-                v = verdict(d)
-        except LearnerError as exc:
-            v = Verdict(name, False, str(exc))
-        if not v.ok:
-            return Verdict(name, False, f"{d.label}: {v.feedback}" if d.label else v.feedback)
-    return Verdict(name, True)
+    return on_draws(name, _draws(), verdict)
 
 
 def _check_chi_squared(namespace: Mapping[str, Any]) -> Verdict:

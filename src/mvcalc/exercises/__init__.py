@@ -157,13 +157,11 @@ def describe(exc: BaseException) -> str:
     Examples
     --------
     >>> from mvcalc.exercises import describe
-    >>> namespace = {}
-    >>> exec(compile("def f(x):\\n    return 1 / x\\n", "<learner cell 3>", "exec"), namespace)
     >>> try:
-    ...     namespace["f"](0)
+    ...     1 / 0
     ... except ZeroDivisionError as exc:
-    ...     print(describe(exc))
-    raised ZeroDivisionError: division by zero (code cell 3, line 2, in f)
+    ...     print(describe(exc))      # from the learner's code, the line is added (test_grade)
+    raised ZeroDivisionError: division by zero
     """
     where = ""
     tb = exc.__traceback__

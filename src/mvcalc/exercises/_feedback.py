@@ -207,12 +207,14 @@ def verified_helpers(
 
     Examples
     --------
-    >>> namespace = {}
-    >>> exec("def helper():\\n    return 1\\ndef f():\\n    return helper() + 1", namespace)
-    >>> with verified_helpers(namespace["f"], {"helper": lambda: 10}):
-    ...     namespace["f"]()
+    >>> def helper():
+    ...     return 1
+    >>> def f():
+    ...     return helper() + 1
+    >>> with verified_helpers(f, {"helper": lambda: 10}):
+    ...     f()
     11
-    >>> namespace["f"]()
+    >>> f()
     2
     """
     scope = getattr(function, "__globals__", None)

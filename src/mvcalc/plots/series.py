@@ -138,7 +138,7 @@ def _distinct_orders(coefficients: Any, reach: float) -> list[tuple[list[int], b
     largest = max(sizes) if sizes else 0.0
     groups: list[tuple[list[int], bool]] = []
     for k, c in enumerate(coefficients):
-        exactly = (sympy.sympify(c).is_zero is True) if isinstance(c, sympy.Basic) else c == 0
+        exactly = (c.is_zero is True) if isinstance(c, sympy.Basic) else c == 0
         negligible = exactly or sizes[k] <= 1e-12 * largest
         if groups and negligible:
             members, exact = groups[-1]

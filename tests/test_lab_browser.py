@@ -64,7 +64,7 @@ def serve(strategy: str, *args: str) -> subprocess.Popen[str]:
 def url_of(process: subprocess.Popen[str]) -> str:
     assert process.stdout is not None
     line = process.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+    match = re.search(r"http://127\.0\.0\.1:\d+/\S*", line)
     if match is None:
         process.kill()
         pytest.fail(f"no URL from mvcalc sandpit: {line!r} {process.communicate()[1]!r}")

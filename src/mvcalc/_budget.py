@@ -296,6 +296,25 @@ class _Worker:
 
 
 _PRELOADED = False
+_PRELOAD = ["mvcalc._budget", "mvcalc.symbolic", "mvcalc.series"]
+
+
+def prepare(modules: tuple[str, ...] = (), idle: int | None = None) -> None:
+    """Tune the workers for a long-running server: ``modules`` are imported once by the fork
+    server (when it has not started yet), so that every worker it forks has them; ``idle``
+    workers (at least the default, 2) are kept waiting between calls rather than ended.
+
+    Examples
+    --------
+    >>> from mvcalc import _budget
+    >>> _budget.prepare(("mvcalc.optimize",), idle=2)
+    """
+    global _MAX_IDLE
+    for module in modules:
+        if module not in _PRELOAD:
+            _PRELOAD.append(module)
+    if idle is not None:
+        _MAX_IDLE = max(_MAX_IDLE, int(idle))
 
 
 def _context() -> Any:
@@ -307,7 +326,7 @@ def _context() -> Any:
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         if not _PRELOADED:  # the server imports these once; every worker it forks has them
-            ctx.set_forkserver_preload(["mvcalc._budget", "mvcalc.symbolic", "mvcalc.series"])
+            ctx.set_forkserver_preload(list(_PRELOAD))
             _PRELOADED = True
         return ctx
     return multiprocessing.get_context("spawn")

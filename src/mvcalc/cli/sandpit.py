@@ -12,7 +12,16 @@ MODES = LazyChoices("mvcalc.sandpit", "MODES")
 
 
 def add(sub: Subparsers[Parser]) -> None:
-    """Add ``sandpit``."""
+    """Add ``sandpit`` and ``lab``."""
+    lab = sub.add_parser("lab", help="the course's interactive pages in your browser",
+                         description="Serve the lab: a page for every topic of the course "
+                         "(rise over run, Taylor series, the sandpit, backpropagation live, "
+                         "Newton-Raphson, gradient descent, Lagrange multipliers, the heights "
+                         "fit). Served on this machine only (127.0.0.1) unless --host says "
+                         "otherwise.")  # fmt: skip
+    _where(lab)
+    lab.set_defaults(run=run_lab)
+
     s = sub.add_parser("sandpit", help="play the sandpit game in your browser",
                        description="Find the deepest point of a hidden sandpit floor by probing "
                        "its depth or slope, or by sending workers with a strategy. Served on "
@@ -29,10 +38,23 @@ def add(sub: Subparsers[Parser]) -> None:
                    help="one of %(choices)s (default: depth)")  # fmt: skip
     s.add_argument("--strategy", default=None, metavar="FILE.py:FUNC",
                    help="your own next_step(f, J, H) -> step, for the workers")  # fmt: skip
-    s.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
-    s.add_argument("--port", type=int_at_least(0, 65535), default=0, help="default: 0, a free port")
-    s.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    _where(s)
     s.set_defaults(run=run_sandpit)
+
+
+def _where(p: Parser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
+    p.add_argument("--port", type=int_at_least(0, 65535), default=0, help="default: 0, a free port")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+
+
+def run_lab(args: argparse.Namespace) -> int:
+    """Serve the lab's home page until interrupted."""
+    from mvcalc.lab.server import serve
+
+    serve(host=args.host, port=args.port, open_browser=not args.no_browser,
+          announce=lambda line: print(line, flush=True))  # fmt: skip
+    return 0
 
 
 def run_sandpit(args: argparse.Namespace) -> int:
@@ -44,6 +66,6 @@ def run_sandpit(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be at most 65535, got {args.port}")
     strategy = load_strategy(args.strategy) if args.strategy is not None else None
     serve(host=args.host, port=args.port, open_browser=not args.no_browser,
-          announce=lambda line: print(line, flush=True), scenario=args.scenario,
+          announce=lambda line: print(line, flush=True), page="sandpit", scenario=args.scenario,
           seed=args.seed, mode=args.mode, strategy=strategy)  # fmt: skip
     return 0

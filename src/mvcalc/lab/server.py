@@ -1,9 +1,11 @@
-"""The sandpit's web app: Starlette on uvicorn, serving its own page and a small JSON API.
+"""The lab's web app: Starlette on uvicorn, serving its own pages and a small JSON API.
 
-Routes (all JSON bodies; every error is a 4xx JSON object ``{"error": "..."}``):
+The home page, the topics' pages and their API are :mod:`mvcalc.lab._pages`; this module holds
+the sandpit's API, the hardening every path shares, and the server. The sandpit's routes (all
+JSON bodies; every error is a 4xx JSON object ``{"error": "..."}``):
 
 ========================  ===============================================================
-``GET /``                 the game's page; ``/static/*`` its script, style sheet and icon
+``GET /sandpit``          the game's page; ``/static/*`` its script, style sheet and icon
 ``GET /api/config``       scenarios, modes, strategies, the pit's bounds, the defaults, and
                           whether this browser has a game to resume (``resumable``)
 ``POST /api/new``         ``{scenario, seed, mode}``: a new game for this browser session
@@ -25,6 +27,8 @@ Hardening:
   is a 4xx answer, never a 500;
 * the number of sessions (least recently used go first) and of probes per game are bounded; a
   session's requests are taken one at a time;
+* the pages' mathematics, and maths text typed on them, run in worker processes with a time
+  limit (:func:`mvcalc.lab._api.compute`), never on the event loop;
 * the user's strategy (from the command line only, never from a request) runs in a process of
   its own, off the event loop, with a time limit per step and per walk, and is killed when it
   overruns (:mod:`mvcalc._isolation`); the other sessions do not wait for it;
@@ -38,7 +42,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import ipaddress
-import json
 import secrets
 import socket
 import threading
@@ -53,14 +56,24 @@ import anyio.to_thread
 import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect, Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from mvcalc import _budget
 from mvcalc._isolation import FileStrategy, warm_up
 from mvcalc._validate import bounded_int, finite_float, one_of, positive_float
+from mvcalc.lab import _pages
+from mvcalc.lab._api import (
+    MAX_COMPUTING,
+    SECURITY_HEADERS,
+    BadRequest,
+    LabSessions,
+    error_response,
+    read_body,
+)
 from mvcalc.sandpit import BOUNDS as SANDPIT_BOUNDS
 from mvcalc.sandpit import (
     MODES,
@@ -77,8 +90,6 @@ __all__ = ["MAX_SEED", "create_app", "origin_allowed", "serve"]
 
 STATIC = Path(__file__).parent / "static"
 COOKIE = "mvcalc_sandpit"
-MAX_BODY = 4096  # bytes
-MAX_NESTING = 8  # JSON arrays and objects inside each other
 MAX_SEED = 2**31 - 1
 MAX_AGGRESSION = 100.0
 STEP_TIMEOUT = 2.0  # seconds a user's strategy may take for a step
@@ -86,26 +97,10 @@ WALK_TIMEOUT = 10.0  # and for a walk
 REQUEST_TIMEOUT = 10.0  # seconds for a request to arrive whole
 KEEP_ALIVE = 5  # seconds an idle connection is kept
 MAX_CONNECTIONS = 64
-SECURITY_HEADERS = {
-    "content-security-policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "cache-control": "no-store",
-}
-
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
                    Awaitable[None]]  # fmt: skip
-
-
-class BadRequest(Exception):
-    """A request the API refuses, with its status code and a message for the page."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 # ------------------------------------------------------------------------------------------
@@ -171,10 +166,6 @@ def origin_allowed(headers: Mapping[str, str]) -> bool:
     return headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
 
-def _error(message: str, status: int) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=SECURITY_HEADERS)
-
-
 class _Guard:
     """ASGI middleware: refuse foreign Host headers, and POSTs from other origins or not in
     JSON; add security headers to every response."""
@@ -186,14 +177,14 @@ class _Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         host = headers.get("host", "")
         if self.port is not None and not host_allowed(host, self.port, self.names):
-            return _error(f"Host header {host!r} does not name this server", 421)
+            return error_response(f"Host header {host!r} does not name this server", 421)
         if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
             if not origin_allowed(headers):
                 origin = headers.get("origin", headers.get("sec-fetch-site"))
-                return _error(f"requests from {origin!r} may not change this game", 403)
+                return error_response(f"requests from {origin!r} may not change anything here", 403)
             kind = headers.get("content-type", "").split(";")[0].strip().lower()
             if kind != "application/json":
-                return _error("the body must be JSON (Content-Type: application/json)", 415)
+                return error_response("the body must be JSON (Content-Type: application/json)", 415)
         return None
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -214,52 +205,6 @@ class _Guard:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def _nesting(raw: bytes) -> int:
-    """How deep JSON arrays and objects nest in ``raw`` (brackets inside strings do not count)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in raw:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):  # [ {
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in (0x5D, 0x7D):  # ] }
-            depth -= 1
-    return deepest
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    raw = b""
-    try:
-        async for chunk in request.stream():
-            raw += chunk
-            if len(raw) > MAX_BODY:
-                raise BadRequest(f"the body is larger than {MAX_BODY} bytes", 413)
-    except ClientDisconnect:  # the client went, or was cut off for being too slow
-        raise BadRequest("the body did not arrive", 400) from None
-    if _nesting(raw) > MAX_NESTING:
-        raise BadRequest(f"the body nests arrays or objects more than {MAX_NESTING} deep")
-    try:
-        body = json.loads(raw or b"{}", parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise BadRequest(f"the body is not valid JSON: {str(exc)[:200]}") from None
-    if not isinstance(body, dict):
-        raise BadRequest("the body must be a JSON object")
-    return body
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
 
 
 def _seed(value: Any) -> int | None:
@@ -379,6 +324,9 @@ def create_app(
     seed = _seed(seed)
     step_timeout = positive_float(step_timeout, "step_timeout")
     walk_timeout = positive_float(walk_timeout, "walk_timeout")
+    # the pages' mathematics runs in worker processes: they start with it imported, and as
+    # many stay waiting as may be busy at once
+    _budget.prepare(("mvcalc.lab.topics",), idle=_pages.MAX_JOBS + MAX_COMPUTING)
     strategies: dict[str, Strategy | str] = {name: name for name in STRATEGIES}
     if strategy is not None:
         strategies[strategy[0]] = strategy[1]
@@ -394,9 +342,6 @@ def create_app(
         sessions.move_to_end(token)
         return sessions[token]
 
-    async def index(request: Request) -> Response:
-        return FileResponse(STATIC / "index.html", media_type="text/html")
-
     async def config(request: Request) -> Response:
         session = sessions.get(token_of(request))
         return JSONResponse({
@@ -409,7 +354,7 @@ def create_app(
         })  # fmt: skip
 
     async def new(request: Request) -> Response:
-        body = await _body(request)
+        body = await read_body(request)
         game = Sandpit(one_of(body.get("scenario", scenario), SCENARIOS, "scenario"),
                        _seed(body.get("seed")), mode=one_of(body.get("mode", mode), MODES, "mode"),
                        max_probes=max_probes)  # fmt: skip
@@ -432,7 +377,7 @@ def create_app(
         return JSONResponse(_state(session_of(request).game))
 
     async def probe(request: Request) -> Response:
-        body = await _body(request)
+        body = await read_body(request)
         session = session_of(request)
         async with session.lock:
             game = session.game
@@ -442,7 +387,7 @@ def create_app(
             return JSONResponse({"probe": _probe(p), "state": _state(game, probes=False)})
 
     async def workers(request: Request) -> Response:
-        body = await _body(request)
+        body = await read_body(request)
         session = session_of(request)
         async with session.lock:
             game = session.game
@@ -470,7 +415,7 @@ def create_app(
             return JSONResponse({"workers": _walk(walk), "state": _state(game, probes=False)})
 
     async def reveal(request: Request) -> Response:
-        await _body(request)
+        await read_body(request)
         session = session_of(request)
         async with session.lock:
             game = session.game
@@ -489,26 +434,27 @@ def create_app(
 
     async def bad_request(request: Request, exc: Exception) -> Response:
         if isinstance(exc, BadRequest):
-            return _error(str(exc), exc.status)
+            return error_response(str(exc), exc.status)
         if isinstance(exc, GameOver):
-            return _error(str(exc), 409)
+            return error_response(str(exc), 409)
         if isinstance(exc, HTTPException):
-            return _error(exc.detail, exc.status_code)
-        return _error(str(exc), 400)  # ValueError / TypeError / OverflowError: bad input
+            return error_response(exc.detail, exc.status_code)
+        return error_response(str(exc), 400)  # ValueError / TypeError / OverflowError: bad input
 
     async def server_error(request: Request, exc: Exception) -> Response:
-        return _error(f"the server failed: {type(exc).__name__}", 500)  # a bug, not the input
+        # a bug, not the input
+        return error_response(f"the server failed: {type(exc).__name__}", 500)
 
     app = Starlette(
         routes=[
-            Route("/", index),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
             Route("/api/config", config),
             Route("/api/new", new, methods=["POST"]),
             Route("/api/state", state),
             Route("/api/probe", probe, methods=["POST"]),
             Route("/api/workers", workers, methods=["POST"]),
             Route("/api/reveal", reveal, methods=["POST"]),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            *_pages.routes(LabSessions(max_sessions)),
         ],
         exception_handlers={
             BadRequest: bad_request,
@@ -638,9 +584,11 @@ def serve(
     port: int = 0,
     open_browser: bool = True,
     announce: Callable[[str], None] = print,
+    page: str = "",
     **game: Any,
 ) -> None:
-    """Serve the sandpit on ``host:port`` (port 0: a free one) until interrupted.
+    """Serve the lab (the sandpit among its pages) on ``host:port`` (port 0: a free one) until
+    interrupted.
 
     Parameters
     ----------
@@ -652,6 +600,8 @@ def serve(
         Open the page in the default browser.
     announce : callable, optional
         Receives the line with the URL (default: print it).
+    page : str, optional
+        The page announced and opened: ``""`` the lab's home page, ``"sandpit"`` the game.
     **game
         ``scenario``, ``seed``, ``mode``, ``strategy``: passed to :func:`create_app`.
 
@@ -688,8 +638,11 @@ def serve(
         threading.Thread(target=warm_up, name="mvcalc-warm-up", daemon=True).start()
     shown = sock.getsockname()[0]
     shown = "127.0.0.1" if shown in ("0.0.0.0", "::") else shown
-    url = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
-    announce(f"mvcalc sandpit: playing at {url}  (Ctrl+C stops)")
+    url = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/{page}"
+    if page == "sandpit":
+        announce(f"mvcalc sandpit: playing at {url}  (Ctrl+C stops)")
+    else:
+        announce(f"mvcalc lab: open {url}  (Ctrl+C stops)")
     if open_browser:
         threading.Timer(0.3, webbrowser.open, args=(url,)).start()
     _server(app).run(sockets=[sock])

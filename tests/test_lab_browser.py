@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -22,17 +20,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from browser import CHROMIUM_FLAGS, SCREENSHOTS, chromium_path, is_error
 from mvcalc.lab import Sandpit
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SEED = 11
 
 STRATEGY = textwrap.dedent(
@@ -45,14 +35,6 @@ STRATEGY = textwrap.dedent(
         return step * min(1.0, 0.5 / max(np.linalg.norm(step), 1e-12))
     """
 )
-
-
-def chromium_path() -> str:
-    path = os.environ.get("MVCALC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium; "
-                    "or set MVCALC_CHROMIUM to a Chromium binary")  # fmt: skip
-    return path
 
 
 def serve(strategy: str, *args: str) -> subprocess.Popen[str]:
@@ -111,11 +93,6 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
 def two(v: float) -> str:
     """v to 2 decimals as the page writes it (never "-0.00")."""
     return f"{round(float(v), 2) + 0.0:.2f}"
-
-
-def is_error(text: str, kind: str) -> bool:
-    """A console error, except Chromium's note on a 4xx answer the test asked for (and checks)."""
-    return kind == "error" and not re.match(r"Failed to load resource: .* status of 4\d\d", text)
 
 
 def state(page: Page) -> dict[str, Any]:

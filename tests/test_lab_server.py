@@ -397,7 +397,7 @@ def test_a_form_on_another_port_cannot_end_the_game(api):
 
 def test_the_page_and_its_assets_are_served_locally_with_a_strict_policy():
     c = client()
-    page = c.get("/")
+    page = c.get("/sandpit")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"

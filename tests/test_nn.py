@@ -486,3 +486,19 @@ def test_a_network_too_large_for_memory_is_refused_before_allocating():
     net = Network([1, 64, 64, 2], seed=0)
     with pytest.raises(ValueError, match=r"10,000,000 examples|10000000 examples"):
         net.cost(np.zeros((1, 10_000_000)), np.zeros((2, 10_000_000)))
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_a_copied_network_trains_like_the_original(how):
+    # weights and biases are views of θ: a copy must keep them so, or training moves nothing
+    import copy
+    import pickle
+
+    x, y = mc.datasets.heart_curve(30)
+    net = mc.Network([1, 4, 2], seed=5)
+    twin = pickle.loads(pickle.dumps(net)) if how == "pickle" else copy.deepcopy(net)
+    assert [w.tolist() for w in twin.weights] == [w.tolist() for w in net.weights]
+    a = net.train(x, y, iterations=50, seed=1)
+    b = twin.train(x, y, iterations=50, seed=1)
+    assert b.final_cost == a.final_cost < a.initial_cost
+    assert [w.tolist() for w in twin.weights] == [w.tolist() for w in net.weights]

@@ -303,6 +303,15 @@ class Network:
     def __repr__(self) -> str:
         return f"Network({list(self.sizes)}, activation={self.activation!r})"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling and copying keep: the sizes, the activation and θ. (Copied as they are,
+        the weights and biases would stop being views of θ, and training would not move them.)"""
+        return {"sizes": self.sizes, "activation": self.activation, "theta": self._theta.copy()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["sizes"], activation=state["activation"], seed=0)  # type: ignore[misc]
+        self._theta[...] = state["theta"]
+
     # ----------------------------------------------------------------------------------------
     def _workspace(self, n: int) -> _Workspace:
         ws = self._workspaces.get(n)

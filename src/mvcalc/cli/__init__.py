@@ -108,7 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error already reported
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        with warnings.catch_warnings(), time_limit(args.time_limit):
+        # a server's requests have limits of their own: one block for its whole life would leave
+        # them no time at all after the first --time-limit seconds
+        limit = contextlib.nullcontext() if getattr(args, "serves", False) else time_limit(args.time_limit)
+        with warnings.catch_warnings(), limit:
             warnings.simplefilter("ignore")  # NumPy's and SymPy's warnings never reach the terminal
             status: int = args.run(args)
     except UsageError as exc:

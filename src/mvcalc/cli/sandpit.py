@@ -20,7 +20,7 @@ def add(sub: Subparsers[Parser]) -> None:
                          "fit). Served on this machine only (127.0.0.1) unless --host says "
                          "otherwise.")  # fmt: skip
     _where(lab)
-    lab.set_defaults(run=run_lab)
+    lab.set_defaults(run=run_lab, serves=True)
 
     s = sub.add_parser("sandpit", help="play the sandpit game in your browser",
                        description="Find the deepest point of a hidden sandpit floor by probing "
@@ -39,7 +39,7 @@ def add(sub: Subparsers[Parser]) -> None:
     s.add_argument("--strategy", default=None, metavar="FILE.py:FUNC",
                    help="your own next_step(f, J, H) -> step, for the workers")  # fmt: skip
     _where(s)
-    s.set_defaults(run=run_sandpit)
+    s.set_defaults(run=run_sandpit, serves=True)
 
 
 def _where(p: Parser) -> None:

@@ -98,7 +98,7 @@ const Lab = (() => {
       this.svg = svg;
       this.o = { width: 640, height: 400, xlabel: "", ylabel: "", xlog: false, ylog: false,
         x: [0, 1], y: [0, 1], ...options };
-      this.m = { left: 56, right: 14, top: 14, bottom: 40, ...(options.margin || {}) };
+      this.m = { left: 56, right: 22, top: 14, bottom: 40, ...(options.margin || {}) };
       this.aspect = this.o.height / this.o.width;
       this.widest = this.o.width;
       svg.setAttribute("preserveAspectRatio", "xMidYMid meet");

@@ -19,7 +19,7 @@ import numpy as np
 
 from mvcalc.lab._api import integer, jsonable, number
 
-__all__ = ["ACTIONS", "MAX_STEPS", "advance", "check", "start"]
+__all__ = ["ACTIONS", "MAX_STEPS", "advance", "check", "preview", "start"]
 
 MAX_STEPS = 200_000  # steps of one job
 MAX_WIDTH = 64  # units in a hidden layer
@@ -161,4 +161,18 @@ def _verdict(state: dict[str, Any], status: str, message: str, cost: float) -> t
     return "max-iter", f"{run}; the gradient of the cost is not yet zero (more steps go further)"
 
 
-ACTIONS: dict[str, Any] = {}  # training runs through the server's job stream, not one request
+def preview(body: dict[str, Any]) -> dict[str, Any]:
+    """What :func:`start` would show first, without starting anything: the curve to learn and the
+    untrained network's attempt.
+
+    Examples
+    --------
+    >>> shown = preview({"hidden": "3", "seed": 2})
+    >>> shown["sizes"], shown["parameters"]
+    ([1, 3, 2], 14)
+    """
+    return start(body)[0]
+
+
+# training itself runs through the server's job stream (mvcalc.lab._pages), not one request
+ACTIONS = {"preview": preview}

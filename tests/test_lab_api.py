@@ -414,3 +414,25 @@ def test_pausing_holds_the_step_and_one_learners_job_does_not_hold_up_anothers()
         # the updates sent before the pause may still wait unread in the socket: read on
         assert any(trainer.next_update(response)["step"] > held for _ in range(10_000))
         conn.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["lab", "--port", "70000"], "--port"),
+        (["lab", "--host", "256.0.0.1", "--no-browser"], "cannot listen there"),
+        (["lab", "--frobnicate"], "unrecognized arguments"),
+    ],
+)
+def test_mvcalc_lab_refuses_bad_arguments_in_one_line(args, fragment, capsys):
+    from mvcalc.cli import main
+
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert fragment in err and "\n" not in err
+
+
+def test_every_path_checks_the_host_header(api):
+    for path in ["/", *[f"/{page}" for page in PAGES], "/static/lab.js"]:
+        answer = api.get(path, headers={"host": "rebound.example:8124"})
+        assert answer.status_code == 421, path

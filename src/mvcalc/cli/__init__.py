@@ -110,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # a server's requests have limits of their own: one block for its whole life would leave
         # them no time at all after the first --time-limit seconds
-        limit = contextlib.nullcontext() if getattr(args, "serves", False) else time_limit(args.time_limit)
+        serves = getattr(args, "serves", False)
+        limit = contextlib.nullcontext() if serves else time_limit(args.time_limit)
         with warnings.catch_warnings(), limit:
             warnings.simplefilter("ignore")  # NumPy's and SymPy's warnings never reach the terminal
             status: int = args.run(args)

@@ -283,6 +283,10 @@ def jsonable(value: Any, digits: int | None = None) -> Any:
     [3.142, 1e-300]
     """
     if isinstance(value, np.ndarray):
+        if value.dtype.kind in "iub" or (
+            value.dtype.kind == "f" and digits is None and bool(np.isfinite(value).all())
+        ):
+            return value.tolist()  # the fast path: nothing to change in the numbers
         return jsonable(value.tolist(), digits)
     if isinstance(value, dict):
         return {str(k): jsonable(v, digits) for k, v in value.items()}

@@ -106,6 +106,12 @@ const Lab = (() => {
       this.clear();
     }
 
+    // the height over the width of the drawing (the width follows the screen)
+    setAspect(ratio) {
+      this.aspect = ratio;
+      return this;
+    }
+
     get x() { return this.o.x; }
     get y() { return this.o.y; }
     set x(range) { this.o.x = range; }
@@ -296,15 +302,19 @@ const Lab = (() => {
     // a legend in the top-left (or top-right) corner: [[label, colour, dash], ...]
     legend(entries, { corner = "left" } = {}) {
       const g = el("g", {}, this.front);
-      const x0 = corner === "left" ? this.m.left + 8 : this.o.width - this.m.right - 150;
+      let widest = 0;
       entries.forEach(([label, color, dash], i) => {
         const y = this.m.top + 16 + i * 18;
-        const attrs = { x1: x0, x2: x0 + 20, y1: y - 4, y2: y - 4, stroke: color, "stroke-width": 2.5 };
+        const attrs = { x1: 0, x2: 20, y1: y - 4, y2: y - 4, stroke: color, "stroke-width": 2.5 };
         if (dash) attrs["stroke-dasharray"] = dash;
         el("line", attrs, g);
-        const t = el("text", { x: x0 + 26, y: y, class: "legend note" }, g);
+        const t = el("text", { x: 26, y, class: "legend note" }, g);
         t.textContent = label;
+        widest = Math.max(widest, t.getComputedTextLength ? t.getComputedTextLength() : 8 * label.length);
       });
+      // placed once the labels are measured, so that a long one stays inside the frame
+      const x0 = corner === "left" ? this.m.left + 8 : this.o.width - this.m.right - 34 - widest;
+      g.setAttribute("transform", `translate(${x0.toFixed(1)} 0)`);
       return g;
     }
 
@@ -314,7 +324,9 @@ const Lab = (() => {
     }
 
     // click or tap: callback(x, y) in data coordinates; with the keyboard, a cross moved by the
-    // arrow keys (Shift: ten times further) and Enter or Space to pick
+    // arrow keys (Shift: ten times further) and Enter or Space to pick. (A plot that also redraws
+    // itself on pointerdown — onDrag — removes the pressed element and the browser then sends no
+    // click: move what is dragged instead of redrawing.)
     onPick(callback, { label = "Click to choose a point, or use the arrow keys and Enter." } = {}) {
       const svg = this.svg;
       svg.classList.add("pickable");

@@ -59,12 +59,29 @@ def wave(k: int, lo: float, hi: float, period: int = 97) -> float:
     return round(lo + (hi - lo) * (0.5 - 0.5 * np.cos(2 * np.pi * t)), 4)
 
 
-#: page, action, what is dragged, the body of the k-th call
+#: page, action, what is dragged or clicked, the body of the k-th call
 INTERACTIONS: list[tuple[str, str, str, Callable[[int], dict[str, Any]]]] = [
     ("derivative", "view", "drag x", lambda k: {"f": "sin(x)", "x": wave(k, -2.5, 2.5), "h": 0.1}),
     ("derivative", "view", "slide h", lambda k: {"f": "exp(x)", "h": 10 ** -wave(k, 0.5, 15)}),
+    ("taylor", "view", "drag x0",
+     lambda k: {"f": "log(1+x)", "x0": wave(k, -0.5, 1.5), "order": 5, "r": 0.5}),
+    ("taylor", "view", "change the order",
+     lambda k: {"f": "sin(x)", "x0": 0, "order": k % 11, "r": 1}),
     ("backprop", "preview", "change seed", lambda k: {"hidden": "6 7", "seed": k % 50}),
-]
+    ("newton", "equation", "click x0",
+     lambda k: {"f": "x^3 - 2x + 2", "lo": -2.5, "hi": 2, "x0": wave(k, -2.4, 1.9)}),
+    ("newton", "system", "click a start",
+     lambda k: {"f1": "x^2 + y^2 - 4", "f2": "x - y", "start": [wave(k, -2.5, 2.5), 0.7]}),
+    ("descent", "paths", "click a start",
+     lambda k: {"f": "x^2 + 10y^2", "start": [wave(k, -2.5, 2.5), 1.5], "gamma": 0.05}),
+    ("descent", "paths", "slide the step",
+     lambda k: {"f": "x^2 + 10y^2", "start": [2.0, 1.5], "gamma": 10 ** -wave(k, 1, 3)}),
+    ("lagrange", "view", "slide c",
+     lambda k: {"f": "x*y", "g": "x^2 + y^2 = 1", "c": round(wave(k, -0.9, 0.9, 41), 2)}),
+    ("heights", "chi2", "drag mu", lambda k: {"mu": wave(k, 160, 200), "sigma": 7.5}),
+    ("heights", "paths", "click a start",
+     lambda k: {"mu0": wave(k, 150, 200), "sigma0": 6.0, "aggression": 2000}),
+]  # fmt: skip
 
 
 def interactions(port: int, repeats: int) -> list[tuple[str, str, float, float, float]]:

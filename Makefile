@@ -71,6 +71,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_classifier.py
 	$(BIN)/python benchmarks/bench_mgh.py
 	$(BIN)/python benchmarks/bench_sandpit.py
+	$(BIN)/python benchmarks/bench_lab.py
 	$(BIN)/python benchmarks/bench_startup.py
 
 clean:

@@ -53,10 +53,11 @@ class Tab:
         return dict(data)
 
 
-def wave(k: int, lo: float, hi: float, period: int = 97) -> float:
-    """A point that moves on every call, back and forth between lo and hi (a drag)."""
-    t = (k % period) / (period - 1)
-    return round(lo + (hi - lo) * (0.5 - 0.5 * np.cos(2 * np.pi * t)), 4)
+def wave(k: int, lo: float, hi: float, digits: int = 4) -> float:
+    """The k-th point of a drag between lo and hi, rounded as the page rounds it: a new point on
+    every call (k times the golden ratio, modulo 1), so that no answer is served from a cache
+    until the rounding runs out of places (as a slider of few positions does)."""
+    return round(lo + (hi - lo) * ((k * 0.6180339887498949) % 1.0), digits)
 
 
 #: page, action, what is dragged or clicked, the body of the k-th call
@@ -76,8 +77,8 @@ INTERACTIONS: list[tuple[str, str, str, Callable[[int], dict[str, Any]]]] = [
      lambda k: {"f": "x^2 + 10y^2", "start": [wave(k, -2.5, 2.5), 1.5], "gamma": 0.05}),
     ("descent", "paths", "slide the step",
      lambda k: {"f": "x^2 + 10y^2", "start": [2.0, 1.5], "gamma": 10 ** -wave(k, 1, 3)}),
-    ("lagrange", "view", "slide c",
-     lambda k: {"f": "x*y", "g": "x^2 + y^2 = 1", "c": round(wave(k, -0.9, 0.9, 41), 2)}),
+    ("lagrange", "view", "slide c (a new c)",
+     lambda k: {"f": "x*y", "g": "x^2 + y^2 = 1", "c": wave(k, -1, 1, 2)}),
     ("heights", "chi2", "drag mu", lambda k: {"mu": wave(k, 160, 200), "sigma": 7.5}),
     ("heights", "paths", "click a start",
      lambda k: {"mu0": wave(k, 150, 200), "sigma0": 6.0, "aggression": 2000}),

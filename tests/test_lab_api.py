@@ -7,12 +7,9 @@ Each page's own mathematics is tested in ``test_lab_<page>.py``.
 
 from __future__ import annotations
 
-import http.client
 import json
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -22,8 +19,9 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 import mvcalc as mc
+from lab_server import Tab, serving
 from mvcalc.lab import _api, _pages
-from mvcalc.lab.server import _bind, _server, create_app
+from mvcalc.lab.server import create_app
 from mvcalc.lab.topics import ACTIONS, PAGES, backprop
 
 PORT = 8124
@@ -293,69 +291,6 @@ def test_pause_stop_and_a_stream_for_no_job_are_json_errors():
     assert c.get("/api/backprop/stream?job=another").status_code == 409
     assert c.post("/api/backprop/stop", json={}).json() == {"stopped": True}
     assert c.get(f"/api/backprop/stream?job={job}").status_code == 409
-
-
-@contextmanager
-def serving(**options: Any) -> Iterator[int]:
-    """The lab on a free port of 127.0.0.1, in this process."""
-    sock = _bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    server = _server(create_app(port=port, **options))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            time.sleep(0.01)
-        assert server.started
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
-class Tab:
-    """A browser tab's session: a cookie, JSON from the page's own origin."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookie = ""
-
-    def headers(self) -> dict[str, str]:
-        h = {"Host": f"127.0.0.1:{self.port}", "Content-Type": "application/json",
-             "Origin": f"http://127.0.0.1:{self.port}"}  # fmt: skip
-        if self.cookie:
-            h["Cookie"] = self.cookie
-        return h
-
-    def post(self, path: str, body: object) -> tuple[int, Any]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.request("POST", path, json.dumps(body), self.headers())
-        response = conn.getresponse()
-        data = json.loads(response.read())
-        cookie = response.getheader("set-cookie")
-        if cookie:
-            self.cookie = cookie.split(";")[0]
-        conn.close()
-        return response.status, data
-
-    def stream(self, job: str) -> tuple[http.client.HTTPConnection, Any]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.request("GET", f"/api/backprop/stream?job={job}", headers=self.headers())
-        response = conn.getresponse()
-        assert response.status == 200
-        return conn, response
-
-    @staticmethod
-    def next_update(response: Any) -> dict[str, Any]:
-        while True:
-            line = response.fp.readline().decode()
-            assert line, "the stream ended"
-            if line.startswith("data:"):
-                data: dict[str, Any] = json.loads(line[5:])
-                return data
 
 
 def test_jobs_are_bounded_and_a_closed_stream_frees_its_job():

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from browser import CHROMIUM_FLAGS, SCREENSHOTS, chromium_path, is_error
+from browser import close, fits, open_page, shot, url_of
 from mvcalc.lab import Sandpit
 
 SEED = 11
@@ -43,16 +43,6 @@ def serve(strategy: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def url_of(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+/\S*", line)
-    if match is None:
-        process.kill()
-        pytest.fail(f"no URL from mvcalc sandpit: {line!r} {process.communicate()[1]!r}")
-    return match.group(0)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     strategy = tmp_path_factory.mktemp("strategy") / "mine.py"
@@ -65,29 +55,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on(
-        "console",
-        lambda m: errors.append(f"console: {m.text}") if is_error(m.text, m.type) else None,
-    )
-    page.goto(server)
+    page, errors = open_page(browser, server)
     expect(page.get_by_test_id("game")).to_contain_text(f"seed {SEED}")
     yield page
-    context.close()
-    assert errors == [], errors  # any JavaScript error fails the test
+    close(page, errors)  # any JavaScript error fails the test
 
 
 def two(v: float) -> str:
@@ -136,8 +109,7 @@ def test_probe_count_depth_keyboard_mode_and_reveal(page: Page) -> None:
     expect(page.get_by_test_id("probe-count")).to_have_text("3")
     new = state(page)["last"]
     assert (new["x"], new["y"]) == pytest.approx((last["x"] + 0.1, last["y"] + 0.5))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "sandpit-depth.png")
+    shot(page, "sandpit-depth", full_page=False)
 
     # jacobian mode: a new game whose probes read the slope too
     page.get_by_test_id("mode").select_option("jacobian")
@@ -153,7 +125,7 @@ def test_probe_count_depth_keyboard_mode_and_reveal(page: Page) -> None:
     mx, my = truth.minimum
     expect(page.get_by_test_id("message")).to_contain_text(f"({two(mx)}, {two(my)})")
     expect(page.get_by_test_id("reveal")).to_be_disabled()
-    page.screenshot(path=SCREENSHOTS / "sandpit-revealed.png")
+    shot(page, "sandpit-revealed", full_page=False)
     click_pit(page, 0.0, 0.0)
     expect(page.get_by_test_id("message")).to_contain_text("revealed")
     expect(page.get_by_test_id("probe-count")).to_have_text("1")
@@ -206,7 +178,7 @@ def test_workers_follow_the_strategy_from_the_command_line(page: Page) -> None:
         step *= min(1.0, 0.5 / max(float((step**2).sum()) ** 0.5, 1e-12))
         assert (there["x"], there["y"]) == pytest.approx((here["x"] + step[0], here["y"] + step[1]))
     expect(page.get_by_test_id("message")).to_contain_text("5 steps of cautious")
-    page.screenshot(path=SCREENSHOTS / "sandpit-workers.png")
+    shot(page, "sandpit-workers", full_page=False)
 
 
 CROSS = (31, 95, 139)  # the keyboard cross, #1f5f8b
@@ -233,13 +205,7 @@ def near(a: tuple[int, ...], b: tuple[int, ...], tolerance: float) -> bool:
 
 
 def test_phone_width_layout(browser: Browser, server: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  has_touch=True, is_mobile=True)  # fmt: skip
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda m: errors.append(m.text) if is_error(m.text, m.type) else None)
-    page.goto(server)
+    page, errors = open_page(browser, server, 390, mobile=True)
     expect(page.get_by_test_id("probe-count")).to_have_text("0")
     pit = page.get_by_test_id("sandpit").bounding_box()
     panel = page.locator(".panel").bounding_box()
@@ -247,8 +213,7 @@ def test_phone_width_layout(browser: Browser, server: str) -> None:
     assert pit["x"] >= 0 and pit["x"] + pit["width"] <= 390  # the whole pit is on screen
     assert pit["width"] > 300
     assert panel["y"] >= pit["y"] + pit["height"]  # the panel sits below the pit
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390  # nothing scrolls sideways
+    fits(page, 390)  # nothing scrolls sideways
     expect(page.get_by_test_id("keys-hint")).to_be_hidden()  # no keyboard on a phone
 
     # workers mode (its options make the panel longer); a tap where the phone is wins, and the
@@ -265,7 +230,7 @@ def test_phone_width_layout(browser: Browser, server: str) -> None:
     assert box is not None and pit is not None
     assert 0 <= box["y"] and box["y"] + box["height"] <= 844
     assert 0 <= box["y"] - (pit["y"] + pit["height"]) < 40  # right under the pit
-    page.screenshot(path=SCREENSHOTS / "sandpit-phone-win.png")
+    shot(page, "sandpit-phone-win", full_page=False)
     start = state(page)["probes"][0]
     assert start["won"] and start["number"] == 1
 
@@ -280,10 +245,9 @@ def test_phone_width_layout(browser: Browser, server: str) -> None:
     expect(message).to_contain_text("you found it in 1 probe.")
     assert near(pixel(page, mx, my), STAR, 40)
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=SCREENSHOTS / "sandpit-phone-revealed.png")
-    page.screenshot(path=SCREENSHOTS / "sandpit-phone.png", full_page=True)
-    context.close()
-    assert errors == []
+    shot(page, "sandpit-phone-revealed", full_page=False)
+    shot(page, "sandpit-phone")
+    close(page, errors)
 
 
 def test_a_disabled_reveal_looks_and_acts_disabled(page: Page) -> None:

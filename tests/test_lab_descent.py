@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,22 +19,14 @@ import scipy.optimize
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, Page, Position, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Position, expect
 from starlette.testclient import TestClient
 
 import mvcalc as mc
+from browser import close, fits, open_page, shot
 from mvcalc.lab.server import create_app
 from mvcalc.results import STATUSES
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PORT = 8000
 BASE = f"http://127.0.0.1:{PORT}"
 METHODS = ("gradient-descent", "newton", "hybrid")
@@ -360,66 +349,18 @@ def test_random_bodies_never_break_the_server(client: TestClient, action: str,
 # ------------------------------------------------------------------------------------------
 
 
-def chromium_path() -> str:
-    import os
-    import shutil
-
-    path = os.environ.get("MVCALC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium; "
-                    "or set MVCALC_CHROMIUM to a Chromium binary")  # fmt: skip
-    return path
-
-
-def is_error(text: str, kind: str) -> bool:
-    """A console error, except Chromium's note on a 4xx answer the test asked for (and checks)."""
-    return kind == "error" and not re.match(r"Failed to load resource: .* status of 4\d\d", text)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    command = [sys.executable, "-m", "mvcalc.cli", "lab", "--no-browser"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if match is None:
-        process.kill()
-        pytest.fail(f"no URL from mvcalc lab: {line!r} {process.communicate()[1]!r}")
-    try:
-        yield match.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
-
-
-def open_page(browser: Browser, server: str, **context: Any) -> tuple[Page, list[str]]:
-    page = browser.new_context(**context).new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on(
-        "console",
-        lambda m: errors.append(f"console: {m.text}") if is_error(m.text, m.type) else None,
-    )
-    page.goto(server + "descent")
+def open_descent(browser: Browser, server: str, width: int = 1280, *,
+                 mobile: bool = False) -> tuple[Page, list[str]]:  # fmt: skip
+    page, errors = open_page(browser, server + "descent", width, mobile=mobile)
     expect(page.get_by_test_id("status-newton")).to_have_text("converged")  # the first walks
     return page, errors
 
 
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    page, errors = open_page(browser, server, viewport={"width": 1280, "height": 800})
+    page, errors = open_descent(browser, server)
     yield page
-    page.context.close()
-    assert errors == [], errors  # any JavaScript error fails the test
+    close(page, errors)  # any JavaScript error fails the test
 
 
 def numbers(text: str) -> list[float]:
@@ -489,8 +430,7 @@ def test_a_click_shows_the_three_walks(page: Page) -> None:
         steps = int(page.get_by_test_id(f"steps-{method}").inner_text())
         assert sum(t.startswith(f"{label}, step ") for t in titles) == steps
     assert page.get_by_test_id("figure").locator("path.contour").count() > 10
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "lab-descent-desktop.png", full_page=True)
+    shot(page, "lab-descent-desktop")
 
     # a lower cap: gradient descent needs more than 50 steps here, and the page says it stopped
     with page.expect_response(lambda r: "/api/descent/paths" in r.url) as info:
@@ -593,9 +533,8 @@ def test_refusals_are_shown_and_cleared(page: Page) -> None:
 
 
 def test_the_page_on_a_phone(browser: Browser, server: str) -> None:
-    page, errors = open_page(browser, server, viewport={"width": 390, "height": 844},
-                             device_scale_factor=2, has_touch=True, is_mobile=True)  # fmt: skip
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page, errors = open_descent(browser, server, 390, mobile=True)
+    fits(page, 390)
     figure = page.get_by_test_id("figure").bounding_box()
     panel = page.locator("aside.panel").bounding_box()
     results = page.get_by_test_id("results").bounding_box()
@@ -608,8 +547,6 @@ def test_the_page_on_a_phone(browser: Browser, server: str) -> None:
     body = posted(info)
     assert body["start"] == pytest.approx([-1.0, -1.5], abs=0.05)
     check_readings(page, body)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "lab-descent-phone.png", full_page=True)
-    page.context.close()
-    assert errors == [], errors
+    fits(page, 390)
+    shot(page, "lab-descent-phone")
+    close(page, errors)

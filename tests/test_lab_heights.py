@@ -11,35 +11,24 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from scipy.optimize import curve_fit
 from starlette.testclient import TestClient
 
 import mvcalc as mc
+from browser import close, fits, open_page, shot
 from mvcalc.lab.server import create_app
 from mvcalc.results import STATUSES
 
 PORT = 8000
 BASE = f"http://127.0.0.1:{PORT}"
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 METHODS = ("steepest-descent", "gauss-newton", "levenberg-marquardt")
 X, Y = mc.datasets.heights()
 # the course's frequencies (per bin of 2.5 cm, from 160 cm), as its assignment gives them
@@ -297,57 +286,8 @@ def test_random_bodies_get_an_answer_or_a_4xx_never_a_500(api, action, body):
 # ------------------------------------------------------------------------------------------
 
 
-def chromium_path() -> str:
-    import os
-    import shutil
-
-    path = os.environ.get("MVCALC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium; "
-                    "or set MVCALC_CHROMIUM to a Chromium binary")  # fmt: skip
-    return path
-
-
-def is_error(text: str, kind: str) -> bool:
-    """A console error, except Chromium's note on a 4xx answer the test asked for (and checks)."""
-    return kind == "error" and not re.match(r"Failed to load resource: .* status of 4\d\d", text)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    command = [sys.executable, "-m", "mvcalc.cli", "lab", "--no-browser"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+", line)
-        if match is None:
-            process.kill()
-            pytest.fail(f"no URL from mvcalc lab: {line!r} {process.communicate()[1]!r}")
-        yield match.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
-
-
-def open_page(browser: Browser, server: str, width: int, height: int) -> tuple[Page, list[str]]:
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on(
-        "console",
-        lambda m: errors.append(f"console: {m.text}") if is_error(m.text, m.type) else None,
-    )
-    page.goto(f"{server}/heights")
+def open_heights(browser: Browser, server: str, width: int, height: int) -> tuple[Page, list[str]]:
+    page, errors = open_page(browser, server + "heights", width, height)
     # the first answer may wait for a worker to start and the landscape to be computed
     expect(page.get_by_test_id("chi2")).to_have_text(f"{chi2_numpy(155, 6):.6g}", timeout=20_000)
     return page, errors
@@ -355,10 +295,9 @@ def open_page(browser: Browser, server: str, width: int, height: int) -> tuple[P
 
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    page, errors = open_page(browser, server, 1280, 860)
+    page, errors = open_heights(browser, server, 1280, 860)
     yield page
-    page.context.close()
-    assert errors == [], errors  # any JavaScript error fails the test
+    close(page, errors)  # any JavaScript error fails the test
 
 
 def number(page: Page, testid: str) -> float:
@@ -454,8 +393,7 @@ def test_a_learner_drags_mu_and_sigma_then_watches_the_fits(page):
     expect(page.get_by_test_id("error")).to_have_text("")
     # the landscape shows the three paths and the start
     assert page.locator("#landscape path.series").count() >= 3
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "lab-heights-desktop.png"), full_page=True)
+    shot(page, "lab-heights-desktop")
 
 
 def test_dragging_on_the_landscape_moves_mu_and_sigma_and_picks_a_start(page):
@@ -542,8 +480,8 @@ def test_a_refused_start_and_an_underflowing_one(page):
 
 
 def test_the_page_on_a_phone(browser, server):
-    page, errors = open_page(browser, server, 390, 844)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page, errors = open_heights(browser, server, 390, 844)
+    fits(page, 390)
     page.get_by_test_id("landscape").scroll_into_view_if_needed()
     page.mouse.click(*landscape_at(page, 165, 5))
     expect(page.get_by_test_id("status-levenberg-marquardt")).to_have_text("converged")
@@ -552,11 +490,9 @@ def test_the_page_on_a_phone(browser, server):
     page.get_by_test_id("frame").focus()
     page.keyboard.press("End")  # the whole paths
     expect(page.get_by_test_id("frame-out")).to_have_text(re.compile(r"^(\d+) of \1$"))
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    fits(page, 390)
     for testid in ("figure", "landscape", "results", "mu", "sigma", "play", "step"):
         box = page.get_by_test_id(testid).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, testid
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "lab-heights-phone.png"), full_page=True)
-    page.context.close()
-    assert errors == [], errors
+    shot(page, "lab-heights-phone")
+    close(page, errors)

@@ -6,13 +6,9 @@ here), and the page in headless Chromium (`mvcalc lab` served in a subprocess).
 from __future__ import annotations
 
 import math
-import re
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,23 +16,15 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from scipy.optimize import minimize
 from starlette.testclient import TestClient
 
 import mvcalc as mc
+from browser import close, fits, open_page, shot
 from mvcalc.lab.server import create_app
 
 PORT = 8000
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 X, Y, LAM = sympy.symbols("x y lam", real=True)
 
 # (f and g as the page's text, f and g - c as SymPy reads Python, written out independently)
@@ -346,63 +334,18 @@ def test_asking_again_is_cached_and_the_time_is_printed(client, capsys):
 # ------------------------------------------------------------------------------------------
 
 
-def chromium_path() -> str:
-    path = "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium")
-    return path
-
-
-def is_error(text: str, kind: str) -> bool:
-    """A console error, except Chromium's note on a 4xx answer the test asked for (and checks)."""
-    return kind == "error" and not re.match(r"Failed to load resource: .* status of 4\d\d", text)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    command = [sys.executable, "-m", "mvcalc.cli", "lab", "--no-browser"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if match is None:
-        process.kill()
-        pytest.fail(f"no URL from mvcalc lab: {line!r} {process.communicate()[1]!r}")
-    try:
-        yield match.group(0) + "lagrange"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
-
-
-def open_page(browser: Browser, server: str, **options: Any) -> tuple[Page, list[str]]:
-    context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **options})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on(
-        "console",
-        lambda m: errors.append(f"console: {m.text}") if is_error(m.text, m.type) else None,
-    )
-    page.goto(server)
+def open_lagrange(browser: Browser, server: str, width: int = 1280, *,
+                  mobile: bool = False) -> tuple[Page, list[str]]:  # fmt: skip
+    page, errors = open_page(browser, server + "lagrange", width, mobile=mobile)
     expect(page.get_by_test_id("point-2")).to_be_visible(timeout=15_000)
     return page, errors
 
 
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    page, errors = open_page(browser, server)
+    page, errors = open_lagrange(browser, server)
     yield page
-    page.context.close()
-    assert errors == [], errors  # any JavaScript error fails the test
+    close(page, errors)  # any JavaScript error fails the test
 
 
 def library(f: str, g: str) -> list[Any]:
@@ -478,10 +421,9 @@ def test_a_learners_path_by_mouse(page: Page):
     moved = library("x + y", "x^2 + y^2 = 3/2")
     assert sympy.sstr(moved[0].value) == "sqrt(3)"
     expect(page.get_by_test_id("sel-f")).to_have_text(f"√3 ≈ {shown(float(moved[0].value), 6)}")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.get_by_test_id("preset").select_option("circle-product")
     expect(page.get_by_test_id("points").locator("tbody tr")).to_have_count(4)
-    page.screenshot(path=SCREENSHOTS / "lab-lagrange-desktop.png", full_page=True)
+    shot(page, "lab-lagrange-desktop")
 
 
 def test_the_keyboard_path(page: Page):
@@ -552,10 +494,9 @@ def test_refusals_are_shown_and_cleared(page: Page):
 
 
 def test_the_page_at_phone_width(browser: Browser, server: str):
-    page, errors = open_page(browser, server, viewport={"width": 390, "height": 844},
-                             device_scale_factor=2, has_touch=True, is_mobile=True)  # fmt: skip
+    page, errors = open_lagrange(browser, server, 390, mobile=True)
     try:
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        fits(page, 390)
         figure = page.get_by_test_id("figure").bounding_box()
         assert figure is not None and figure["x"] >= 0 and figure["x"] + figure["width"] <= 390
         assert figure["width"] > 340
@@ -563,11 +504,10 @@ def test_the_page_at_phone_width(browser: Browser, server: str):
         expect(page.get_by_test_id("points").locator("tbody tr")).to_have_count(4)
         page.get_by_test_id("point-3").tap()
         expect(page.get_by_test_id("sel-kind")).to_have_text("unknown: the test cannot decide")
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        fits(page, 390)
         table = page.get_by_test_id("points").bounding_box()
         assert table is not None and table["x"] + table["width"] <= 390
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / "lab-lagrange-phone.png", full_page=True)
+        shot(page, "lab-lagrange-phone")
     finally:
         page.context.close()
     assert errors == [], errors

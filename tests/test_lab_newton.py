@@ -8,13 +8,8 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import os
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,37 +18,16 @@ import scipy.optimize
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 from starlette.testclient import TestClient
 
 import mvcalc as mc
+from browser import close, fits, open_page, shot
 from mvcalc.lab.server import create_app
 from mvcalc.results import STATUSES
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
 PORT = 8131
 X = sympy.Symbol("x")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str:
-    path = os.environ.get("MVCALC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium; "
-                    "or set MVCALC_CHROMIUM to a Chromium binary")  # fmt: skip
-    return path
-
-
-def is_error(text: str, kind: str) -> bool:
-    """A console error, except Chromium's note on a 4xx answer the test asked for (and checks)."""
-    return kind == "error" and not re.match(r"Failed to load resource: .* status of 4\d\d", text)
 
 
 @pytest.fixture(scope="module")
@@ -392,41 +366,8 @@ def test_any_text_is_answered_without_a_500(api: TestClient, junk: str, action: 
 # ------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    command = [sys.executable, "-m", "mvcalc.cli", "lab", "--no-browser"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if match is None:
-        process.kill()
-        pytest.fail(f"no URL from mvcalc lab: {line!r} {process.communicate()[1]!r}")
-    try:
-        yield match.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
-
-
-def open_page(browser: Browser, server: str, width: int, height: int) -> tuple[Page, list[str]]:
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on(
-        "console",
-        lambda m: errors.append(f"console: {m.text}") if is_error(m.text, m.type) else None,
-    )
-    page.goto(server + "newton")
+def open_newton(browser: Browser, server: str, width: int, height: int) -> tuple[Page, list[str]]:
+    page, errors = open_page(browser, server + "newton", width, height)
     # the first answer of a fresh server waits for its worker process to start
     expect(page.get_by_test_id("figure")).to_contain_text("pick x₀", timeout=30_000)
     return page, errors
@@ -434,10 +375,9 @@ def open_page(browser: Browser, server: str, width: int, height: int) -> tuple[P
 
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    page, errors = open_page(browser, server, 1280, 860)
+    page, errors = open_newton(browser, server, 1280, 860)
     yield page
-    page.context.close()
-    assert errors == [], errors  # any JavaScript error fails the test
+    close(page, errors)  # any JavaScript error fails the test
 
 
 def number(locator: Locator) -> float:
@@ -490,10 +430,9 @@ def test_a_learner_picks_x0_by_mouse_and_steps(page: Page) -> None:
     page.get_by_test_id("play-button").click()  # plays to the end by itself
     expect(page.get_by_test_id("status")).to_contain_text("converged", timeout=10_000)
     expect(page.get_by_test_id("play-button")).to_have_text("Play")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.get_by_test_id("preset").select_option(label="cycling: x^3 − 2x + 2 from x₀ = 0")
     page.get_by_test_id("end-button").click()
-    page.screenshot(path=SCREENSHOTS / "lab-newton-desktop.png", full_page=True)
+    shot(page, "lab-newton-desktop")
 
 
 def test_the_keyboard_picks_and_steps(page: Page) -> None:
@@ -585,19 +524,18 @@ def test_a_refused_expression_is_shown_and_cleared(page: Page) -> None:
 
 
 def test_the_page_fits_a_phone(browser: Browser, server: str) -> None:
-    page, errors = open_page(browser, server, 390, 844)
+    page, errors = open_newton(browser, server, 390, 844)
     page.get_by_test_id("preset").select_option(label="divergence: atan(x) from x₀ = 1.5")
     page.get_by_test_id("step-button").click()
     page.get_by_test_id("step-button").click()
     page.get_by_test_id("step-button").click()
     expect(page.get_by_test_id("k")).to_have_text("3 of 7")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path=SCREENSHOTS / "lab-newton-phone.png", full_page=True)
+    fits(page, 390)
+    shot(page, "lab-newton-phone")
     page.get_by_test_id("mode").select_option("system")
     page.get_by_test_id("preset").select_option(label="two parabolas, from (1, 0.5)")
     page.get_by_test_id("end-button").click()
     expect(page.get_by_test_id("status")).to_contain_text("converged")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path=SCREENSHOTS / "lab-newton-phone-system.png", full_page=True)
-    page.context.close()
-    assert errors == [], errors
+    fits(page, 390)
+    shot(page, "lab-newton-phone-system")
+    close(page, errors)

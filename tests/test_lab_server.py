@@ -16,7 +16,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +26,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from mvcalc._isolation import warm_up
+from lab_server import Tab, serving
 from mvcalc.cli import main
 from mvcalc.lab import Sandpit, load_strategy
 from mvcalc.lab.server import (
     MAX_SEED,
     STATIC,
-    _bind,
-    _server,
     create_app,
     host_allowed,
     origin_allowed,
@@ -418,52 +416,9 @@ def test_the_page_and_its_assets_are_served_locally_with_a_strict_policy():
 # ------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def running(**options: Any) -> Iterator[int]:
+def running(**options: Any) -> AbstractContextManager[int]:
     """Serve create_app(**options) on a free port of 127.0.0.1, with 1-second deadlines."""
-    limits = {k: options.pop(k) for k in ("request_timeout", "keep_alive", "max_connections")
-              if k in options}  # fmt: skip
-    if "strategy" in options:
-        warm_up()  # as serve() does: the fork server is up before the first walk
-    sock = _bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    server = _server(create_app(port=port, **options), **{"request_timeout": 1.0,
-                                                          "keep_alive": 1, **limits})  # fmt: skip
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            time.sleep(0.01)
-        assert server.started
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
-class Browser:
-    """One keep-alive connection with a cookie, speaking the page's JSON from its origin."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-        self.cookie = ""
-
-    def call(self, method: str, path: str, body: object = None) -> tuple[int, Any]:
-        headers = {"Host": f"127.0.0.1:{self.port}", "Content-Type": "application/json",
-                   "Origin": f"http://127.0.0.1:{self.port}"}  # fmt: skip
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        self.conn.request(method, path, None if body is None else json.dumps(body), headers)
-        response = self.conn.getresponse()
-        data = json.loads(response.read())
-        cookie = response.getheader("set-cookie")
-        if cookie:
-            self.cookie = cookie.split(";")[0]
-        return response.status, data
+    return serving(**{"request_timeout": 1.0, "keep_alive": 1, **options})
 
 
 def closed_within(sock: socket.socket, seconds: float) -> bytes | None:
@@ -500,7 +455,7 @@ def test_connections_beyond_the_bound_are_refused_at_once():
             assert closed_within(sock, 3.0) == b""
         for sock in held + crowd:
             sock.close()
-        assert Browser(port).call("GET", "/api/config")[0] == 200  # room again
+        assert Tab(port, keep_alive=True).call("GET", "/api/config")[0] == 200  # room again
 
 
 def test_slow_and_idle_clients_are_cut_off():
@@ -528,15 +483,15 @@ def test_slow_and_idle_clients_are_cut_off():
             sock.close()
         assert time.monotonic() - start < 3.0
         # a kept-alive connection left idle is closed (after 1 s here); a prompt client is served
-        browser = Browser(port)
+        browser = Tab(port, keep_alive=True)
         assert browser.call("GET", "/api/config")[0] == 200
         assert browser.conn.sock is not None and closed_within(browser.conn.sock, 3.0) == b""
-        assert Browser(port).call("POST", "/api/new", {"seed": 4})[0] == 200
+        assert Tab(port, keep_alive=True).call("POST", "/api/new", {"seed": 4})[0] == 200
 
 
 def test_a_cross_origin_form_is_refused_by_the_served_app():
     with running() as port:
-        player = Browser(port)
+        player = Tab(port, keep_alive=True)
         assert player.call("POST", "/api/new", {"seed": 2})[0] == 200
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("POST", "/api/reveal", body="{}", headers={
@@ -551,7 +506,7 @@ def test_a_cross_origin_form_is_refused_by_the_served_app():
 def test_a_slow_strategy_does_not_hold_up_other_sessions(strategies, capsys):
     with running(mode="workers", strategy=load_strategy(f"{strategies}:slow"),
                  walk_timeout=2.5) as port:  # fmt: skip
-        walker, other = Browser(port), Browser(port)
+        walker, other = Tab(port, keep_alive=True), Tab(port, keep_alive=True)
         walker.call("POST", "/api/new", {"seed": 1})
         other.call("POST", "/api/new", {"seed": 2, "mode": "depth"})
         answer: dict[str, Any] = {}
@@ -602,7 +557,7 @@ def test_a_strategy_that_never_returns_leaves_nothing_running(strategies):
     threads = set(threading.enumerate())
     with running(mode="workers", strategy=load_strategy(f"{strategies}:forever"),
                  step_timeout=0.5) as port:  # fmt: skip
-        player = Browser(port)
+        player = Tab(port, keep_alive=True)
         player.call("POST", "/api/new", {"seed": 1})
         for k in range(4):  # the four clicks of the issue
             status, walk = player.call("POST", "/api/workers",

@@ -8,15 +8,10 @@ Screenshots go to ``out/screenshots/lab-taylor-*.png``.
 from __future__ import annotations
 
 import math
-import os
 import re
-import shutil
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -25,36 +20,15 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from starlette.testclient import TestClient
 
 import mvcalc as mc
+from browser import close, fits, open_page, shot
 from mvcalc.lab.server import create_app
 
 PORT = 8000
 X = sympy.Symbol("x")
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str:
-    path = os.environ.get("MVCALC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium; "
-                    "or set MVCALC_CHROMIUM to a Chromium binary")  # fmt: skip
-    return path
-
-
-def is_error(text: str, kind: str) -> bool:
-    """A console error, except Chromium's note on a 4xx answer the test asked for (and checks)."""
-    return kind == "error" and not re.match(r"Failed to load resource: .* status of 4\d\d", text)
 
 
 @pytest.fixture(scope="module")
@@ -370,49 +344,11 @@ def test_how_long_an_interaction_takes(api: TestClient) -> None:
 # ------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    command = [sys.executable, "-m", "mvcalc.cli", "lab", "--no-browser"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if match is None:
-        process.kill()
-        pytest.fail(f"no URL from mvcalc lab: {line!r} {process.communicate()[1]!r}")
-    try:
-        yield match.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
-
-
-def open_page(browser: Browser, server: str, errors: list[str], **context: Any) -> Page:
-    page = browser.new_context(**context).new_page()
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on(
-        "console",
-        lambda m: errors.append(f"console: {m.text}") if is_error(m.text, m.type) else None,
-    )
-    page.goto(server + "taylor")
-    return page
-
-
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    errors: list[str] = []
-    page = open_page(browser, server, errors, viewport={"width": 1280, "height": 800})
+    page, errors = open_page(browser, server + "taylor")
     yield page
-    page.context.close()
-    assert errors == [], errors  # any JavaScript error fails the test
+    close(page, errors)  # any JavaScript error fails the test
 
 
 def shown_bound(page: Page) -> float:
@@ -482,8 +418,7 @@ def test_a_learner_types_sets_the_order_and_drags(page: Page) -> None:
     expect_bound(page, "exp(x)", sympy.Rational(3, 2), 5, 0.5)
     expect(page.get_by_test_id("bound-kind")).to_have_text("rigorous")
     expect(page.get_by_test_id("error")).to_have_text("")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "lab-taylor-drag.png")
+    shot(page, "lab-taylor-drag", full_page=False)
 
 
 def test_the_keyboard_reaches_everything(page: Page) -> None:
@@ -539,12 +474,10 @@ def test_a_refused_expression_is_explained_then_cleared(page: Page) -> None:
 
 
 def test_the_page_on_a_phone(browser: Browser, server: str) -> None:
-    errors: list[str] = []
-    page = open_page(browser, server, errors, viewport={"width": 390, "height": 844},
-                     device_scale_factor=2, has_touch=True, is_mobile=True)  # fmt: skip
+    page, errors = open_page(browser, server + "taylor", 390, mobile=True)
     expect_bound(page, "log(1+x)", sympy.Integer(0), 3, 0.5)
     expect(page.get_by_test_id("convergence")).to_have_text("≈ 1", timeout=10_000)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    fits(page, 390)
     for testid in ("figure", "errors"):
         box = page.get_by_test_id(testid).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
@@ -554,11 +487,9 @@ def test_the_page_on_a_phone(browser: Browser, server: str) -> None:
     expect(page.get_by_test_id("x0-used")).to_have_text("1")
     expect_bound(page, "log(1+x)", sympy.Integer(1), 3, 0.5)
     expect(page.get_by_test_id("convergence")).to_have_text("≈ 2", timeout=10_000)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "lab-taylor-phone.png", full_page=True)
-    page.context.close()
-    assert errors == [], errors
+    fits(page, 390)
+    shot(page, "lab-taylor-phone")
+    close(page, errors)
 
 
 def tap_position(page: Page, x: float) -> dict[str, float]:
@@ -580,6 +511,5 @@ def test_the_desktop_screenshot(page: Page) -> None:
     for colour, count in (("--c1", 1), ("--c2", 1), ("--c3", 2), ("--c4", 2)):
         assert page.locator(f'#curve path.series[stroke="var({colour})"]').count() == count
     expect(page.locator("#curve text.legend")).to_have_text(["f", "P₈", "P₈ ± bound", "x₀ ± R"])
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "lab-taylor-desktop.png", full_page=True)
+    fits(page, 1280)
+    shot(page, "lab-taylor-desktop")

@@ -590,3 +590,11 @@ def test_a_function_that_rounds_to_zero_on_its_tail_has_no_root_there():
     assert r.x > 100  # it did run away (so the test exercises the tail)
     r = mc.newton_raphson("x*exp(-x)", 0.3)  # from near the root it finds it
     assert r.converged and abs(r.x) < 1e-12
+
+
+def test_newton_names_an_infinite_derivative_non_finite_not_zero():
+    # from 4 the first step lands on 0, where (√x)' = 1/(2√x) is infinite: a vertical tangent
+    result = mc.newton_raphson("sqrt(x) - 1", 4)
+    assert result.status == "non-finite" and not result.converged
+    assert "f'(x) = inf" in result.message and "vertical" in result.message
+    assert mc.newton_raphson("x^2 - 1", 0).status == "zero-derivative"

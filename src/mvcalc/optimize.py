@@ -217,7 +217,13 @@ def newton_raphson(
         for _ in range(max_iter):
             d = np.asarray(derivative(x), dtype=np.float64)
             if scalar:
-                if d == 0 or not np.isfinite(d):
+                if not np.isfinite(d):
+                    message = (
+                        f"non-finite derivative: f'(x) = {float(d)} at x = {float(x):.17g}; "
+                        "the tangent there is vertical or undefined, so Newton has no step"
+                    )
+                    return _result(path, fx, "non-finite", message)
+                if d == 0:
                     message = (
                         f"zero derivative: f'(x) = {float(d)} at x = {float(x):.17g}; "
                         "the tangent never meets the axis"

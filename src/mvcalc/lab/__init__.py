@@ -1,9 +1,11 @@
-"""The local web lab: the sandpit game, played in a browser and served by mvcalc itself.
+"""The local web lab: a page for every topic of the course, served by mvcalc itself
+(``mvcalc lab``), the sandpit game among them (``mvcalc sandpit``).
 
-The game itself is :mod:`mvcalc.sandpit` (plain Python: floors, engine, workers); its public
-names are re-exported here, so ``mc.lab.Sandpit`` is ``mc.sandpit.Sandpit``. The web app
-(:mod:`mvcalc.lab.server`, Starlette and uvicorn) is imported only when it is served. Nothing
-else in mvcalc imports this package except the command line: it is a leaf.
+The web app (:mod:`mvcalc.lab.server`, Starlette and uvicorn; the pages' routes in
+:mod:`mvcalc.lab._pages`, their mathematics in :mod:`mvcalc.lab.topics`) is imported only when it
+is served. The game itself is :mod:`mvcalc.sandpit` (plain Python: floors, engine, workers); its
+public names are re-exported here, so ``mc.lab.Sandpit`` is ``mc.sandpit.Sandpit``. Nothing else
+in mvcalc imports this package except the command line: it is a leaf.
 
 Examples
 --------

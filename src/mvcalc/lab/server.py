@@ -97,6 +97,7 @@ WALK_TIMEOUT = 10.0  # and for a walk
 REQUEST_TIMEOUT = 10.0  # seconds for a request to arrive whole
 KEEP_ALIVE = 5  # seconds an idle connection is kept
 MAX_CONNECTIONS = 64
+GRACE = 2.0  # seconds open requests (a training's stream) get to end when the server stops
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
@@ -562,7 +563,8 @@ def _server(
     protocol = type("Protocol", (_Protocol,), {"request_timeout": request_timeout,
                                                "max_connections": max_connections})  # fmt: skip
     config = uvicorn.Config(app, http=protocol, log_level="warning", lifespan="off",
-                            timeout_keep_alive=keep_alive)  # fmt: skip
+                            timeout_keep_alive=keep_alive,
+                            timeout_graceful_shutdown=GRACE)  # fmt: skip
     return uvicorn.Server(config)
 
 

@@ -117,8 +117,13 @@
     const body = mode === "equation"
       ? { f: s.f, lo: s.lo, hi: s.hi, x0: s.start }
       : { f1: s.f1, f2: s.f2, window: [s.lo, s.hi, s.lo, s.hi], start: s.start };
+    // no stepping through the old path while the new one is on its way
+    for (const id of ["step", "end", "play", "reset"]) $(id).disabled = true;
     const data = await api(`/api/newton/${mode}`, body, { onError: (text) => say(text, "error", "message") });
-    if (data === null) return;
+    if (data === null) {
+      if (state.mode === mode) draw();
+      return;
+    }
     say("", "", "message");
     s.answer = data;
     s.k = data.path ? Math.min(s.k, data.nit) : 0;
@@ -218,7 +223,7 @@
     return {
       diverged: "divergence: the iterates run away",
       "max-iter": `iteration limit: no root in ${a.nit} steps`,
-      "non-finite": "non-finite: the next step is not a number",
+      "non-finite": "non-finite: a value or the slope is not a number",
     }[a.status] || a.name;
   }
 

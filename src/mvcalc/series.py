@@ -309,7 +309,7 @@ def _derivative_bound(
 ) -> tuple[float, bool]:
     """A rigorous bound of |f⁽ᵏ⁾| on [lo, hi] and True; or (nan, False) when the interval
     evaluator does not know a function of f⁽ᵏ⁾ (the caller then estimates on a grid)."""
-    real = sympy.Dummy(str(x), real=True)  # x is real here: d|x|/dx = sign(x), not re/im parts
+    real = _real_twin(x)  # x is real here: d|x|/dx = sign(x), not re/im parts
     derivative = sympy.diff(expression.xreplace({x: real}), real, k)
     try:
         return _max_abs_on(derivative, real, lo, hi, pieces), True
@@ -472,6 +472,13 @@ def _checked_polynomial(polynomial: sympy.Expr, where: str) -> sympy.Expr:
     return polynomial
 
 
+def _real_twin(x: sympy.Symbol) -> sympy.Symbol:
+    """x as a real symbol of the same name (d|x|/dx = sign(x)). A Symbol, not a Dummy: the same
+    one each call, so that SymPy's cache remembers the derivatives of an expression already
+    seen (dragging x₀ differentiates the same f again and again)."""
+    return sympy.Symbol(x.name, real=True)
+
+
 def _taylor_one(
     expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int
 ) -> tuple[list[sympy.Expr], list[float], sympy.Expr]:
@@ -481,7 +488,7 @@ def _taylor_one(
 
     where = f"{x} = {shown(a)}"
     coefficients = []
-    real = sympy.Dummy(str(x), real=True)  # x is real: d|x|/dx = sign(x), not re/im parts
+    real = _real_twin(x)  # x is real: d|x|/dx = sign(x), not re/im parts
     derivative = expr.xreplace({x: real})
     for k in range(order + 1):
         coefficients.append(substitute(derivative, {real: a}, where) / sympy.factorial(k))

@@ -371,3 +371,19 @@ def test_every_path_checks_the_host_header(api):
     for path in ["/", *[f"/{page}" for page in PAGES], "/static/lab.js"]:
         answer = api.get(path, headers={"host": "rebound.example:8124"})
         assert answer.status_code == 421, path
+
+
+def test_the_time_limit_of_a_request_is_the_servers_to_choose(capsys):
+    quick = client(time_limit=0.5)
+    slow = {"f": "y + x*y + x^2", "g": "x^2 + y^2 = 2"}  # SymPy's solve takes seconds here
+    begun = time.monotonic()
+    answer = quick.post("/api/lagrange/view", json=slow)
+    assert answer.status_code == 422 and "0.5 s" in answer.json()["error"]
+    assert time.monotonic() - begun < 4.5  # stopped at its limit, not the default 5 s
+    assert quick.post("/api/derivative/view", json={"f": "x^2"}).status_code == 200
+    with pytest.raises(ValueError, match="time_limit"):
+        create_app(time_limit=0)
+    from mvcalc.cli import main
+
+    assert main(["lab", "--time-limit", "0"]) == 2
+    assert "--time-limit" in capsys.readouterr().err

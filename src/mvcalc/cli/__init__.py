@@ -71,6 +71,11 @@ def build_parser() -> Parser:
     sandpit.add(sub)
     grade.add(sub)
     for command in sub.choices.values():  # every command: one budget for its symbolic work
+        if command.get_default("serves"):  # a server: a budget for each request instead
+            command.add_argument("--time-limit", type=positive_float, default=5.0,
+                                 metavar="SECONDS", help="the most time the mathematics of one "
+                                 "request may take on the lab's pages (default: 5)")  # fmt: skip
+            continue
         command.add_argument(
             "--time-limit",
             type=positive_float,

@@ -53,7 +53,7 @@ def run_lab(args: argparse.Namespace) -> int:
     from mvcalc.lab.server import serve
 
     serve(host=args.host, port=args.port, open_browser=not args.no_browser,
-          announce=lambda line: print(line, flush=True))  # fmt: skip
+          announce=lambda line: print(line, flush=True), time_limit=args.time_limit)  # fmt: skip
     return 0
 
 
@@ -66,6 +66,7 @@ def run_sandpit(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be at most 65535, got {args.port}")
     strategy = load_strategy(args.strategy) if args.strategy is not None else None
     serve(host=args.host, port=args.port, open_browser=not args.no_browser,
-          announce=lambda line: print(line, flush=True), page="sandpit", scenario=args.scenario,
+          announce=lambda line: print(line, flush=True), page="sandpit",
+          time_limit=args.time_limit, scenario=args.scenario,
           seed=args.seed, mode=args.mode, strategy=strategy)  # fmt: skip
     return 0

@@ -35,7 +35,7 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from mvcalc import _budget
-from mvcalc.lab._api import BadRequest, LabSessions, compute, read_body
+from mvcalc.lab._api import TIME_LIMIT, BadRequest, LabSessions, compute, read_body
 from mvcalc.lab.topics import ACTIONS, PAGES, backprop
 
 __all__ = ["MAX_JOBS", "TrainingJob", "routes"]
@@ -111,8 +111,9 @@ def _slice(state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return state, update
 
 
-def routes(sessions: LabSessions) -> list[Route]:
-    """The lab's routes (besides the sandpit's), sharing ``sessions``."""
+def routes(sessions: LabSessions, time_limit: float = TIME_LIMIT) -> list[Route]:
+    """The lab's routes (besides the sandpit's), sharing ``sessions``; a request's mathematics
+    may take at most ``time_limit`` seconds."""
     slots: list[TrainingJob] = []
     pages = set(PAGES)
 
@@ -133,7 +134,7 @@ def routes(sessions: LabSessions) -> list[Route]:
         body = await read_body(request)
         token, session, new = sessions.get(request)
         async with session.lock:  # a session's requests one at a time
-            answer = await compute(actions[verb], body)
+            answer = await compute(actions[verb], body, time_limit)
         return sessions.answer(JSONResponse(answer), token, new)
 
     async def start(request: Request) -> Response:
@@ -146,7 +147,7 @@ def routes(sessions: LabSessions) -> list[Route]:
             if len(slots) >= MAX_JOBS:
                 raise BadRequest(f"{MAX_JOBS} trainings are running already (the lab's limit): "
                                  "try again when one ends", 503)  # fmt: skip
-            shown, state = await compute(backprop.start, body)
+            shown, state = await compute(backprop.start, body, time_limit)
             job = session.job = TrainingJob(state, slots)
         return sessions.answer(JSONResponse({"job": job.id, **shown}), token, new)
 

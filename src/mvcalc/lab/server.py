@@ -69,6 +69,7 @@ from mvcalc.lab import _pages
 from mvcalc.lab._api import (
     MAX_COMPUTING,
     SECURITY_HEADERS,
+    TIME_LIMIT,
     BadRequest,
     LabSessions,
     error_response,
@@ -277,8 +278,9 @@ def create_app(
     max_probes: int = 1000,
     step_timeout: float = STEP_TIMEOUT,
     walk_timeout: float = WALK_TIMEOUT,
+    time_limit: float = TIME_LIMIT,
 ) -> Starlette:
-    """The sandpit web app.
+    """The lab's web app: its pages, their API and the sandpit's.
 
     Parameters
     ----------
@@ -297,6 +299,9 @@ def create_app(
     step_timeout, walk_timeout : float, optional
         Seconds the user's strategy may take for one step, and for one walk of the workers;
         it runs in a process of its own, killed when it overruns either.
+    time_limit : float, optional
+        Seconds the mathematics of one request of the lab's pages may take (its worker process
+        is killed after that, and the page is told so: 422).
 
     Returns
     -------
@@ -325,6 +330,7 @@ def create_app(
     seed = _seed(seed)
     step_timeout = positive_float(step_timeout, "step_timeout")
     walk_timeout = positive_float(walk_timeout, "walk_timeout")
+    time_limit = positive_float(time_limit, "time_limit")
     # the pages' mathematics runs in worker processes: they start with it imported, and as
     # many stay waiting as may be busy at once
     _budget.prepare(("mvcalc.lab.topics",), idle=_pages.MAX_JOBS + MAX_COMPUTING)
@@ -455,7 +461,7 @@ def create_app(
             Route("/api/probe", probe, methods=["POST"]),
             Route("/api/workers", workers, methods=["POST"]),
             Route("/api/reveal", reveal, methods=["POST"]),
-            *_pages.routes(LabSessions(max_sessions)),
+            *_pages.routes(LabSessions(max_sessions), time_limit),
         ],
         exception_handlers={
             BadRequest: bad_request,
@@ -605,7 +611,8 @@ def serve(
     page : str, optional
         The page announced and opened: ``""`` the lab's home page, ``"sandpit"`` the game.
     **game
-        ``scenario``, ``seed``, ``mode``, ``strategy``: passed to :func:`create_app`.
+        ``scenario``, ``seed``, ``mode``, ``strategy``, ``time_limit``: passed to
+        :func:`create_app`.
 
     Raises
     ------

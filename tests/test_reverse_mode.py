@@ -1426,3 +1426,14 @@ def test_gradient_memory_is_linear_in_the_number_of_inputs():
     expected[-1] += 1.0
     expected += w / n
     np.testing.assert_allclose(g, expected, rtol=1e-12, atol=1e-18)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_third_derivative_of_a_square_at_zero_is_zero_not_nan(mode):
+    # the power rule's a⁰ = 1 step: 0 · 0⁻¹ must not turn into NaN
+    if mode == "reverse":
+        d3 = mc.grad(mc.grad(mc.grad(lambda x: x**2 + x**3)))
+    else:
+        d3 = mc.jacobian(mc.jacobian(mc.jacobian(lambda x: x**2 + x**3, mode="forward"),
+                                     mode="forward"), mode="forward")  # fmt: skip
+    assert float(d3(0.0)) == 6.0  # (x³)‴ = 6, (x²)‴ = 0

@@ -191,3 +191,40 @@ def test_several_variables():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_a_callable_series_at_a_zero_of_a_power_is_exact():
+    # x**2's derivatives at 0 by nested AD passed through 0**(-1) and came out NaN
+    x = sp.Symbol("x")
+    for f, g, order in [
+        (lambda t: t**2, x**2, 4),
+        (lambda t: 1 / (1 + t**2), 1 / (1 + x**2), 10),
+        (lambda t: t**3 * np.exp(t), x**3 * sp.exp(x), 6),
+    ]:
+        series = mc.taylor(f, 0.0, order)
+        exact = sp.Poly(sp.series(g, x, 0, order + 1).removeO(), x)
+        want = [float(exact.coeff_monomial(x**k)) for k in range(order + 1)]
+        np.testing.assert_allclose(series.coefficients, want, rtol=1e-12, atol=1e-15)
+
+
+def test_a_callables_remainder_bound_at_order_10_takes_seconds_not_minutes():
+    # f⁽¹¹⁾ = exp: the grid estimate is exp at the grid's right end, times reach¹¹/11!
+    series = mc.taylor(np.exp, 0.0, 10)
+    r = series.remainder_bound(-0.5, 1.0)
+    hi = math.nextafter(1.0, math.inf)
+    assert r.derivative_bound == pytest.approx(math.exp(hi), rel=1e-12)
+    assert r.bound == pytest.approx(math.exp(hi) / math.factorial(11), rel=1e-12)
+    assert not r.rigorous and r.actual <= r.bound
+
+
+def test_a_callable_that_takes_one_number_at_a_time_is_estimated_point_by_point():
+    def scalar_only(t):
+        if np.ndim(t):
+            raise TypeError("one number at a time")
+        return np.sin(t) * np.exp(t)
+
+    both = [mc.taylor(f, 0.2, 3) for f in (lambda t: np.sin(t) * np.exp(t), scalar_only)]
+    grids = [s._grid_derivative_max(-0.5, 1.0) for s in both]
+    assert grids[0] == pytest.approx(grids[1], rel=1e-12)
+    # f⁗ = −4 eˣ sin x: |f⁗| is largest at the right end of the grid, just past 1
+    assert grids[0] == pytest.approx(4 * math.exp(1.0) * math.sin(1.0), rel=1e-9)

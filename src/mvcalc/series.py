@@ -13,6 +13,7 @@ approximation that adds ½ Δxᵀ H Δx.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable
@@ -244,13 +245,33 @@ class TaylorSeries:
                               rigorous=rigorous, interval=(a, b))  # fmt: skip
 
     def _grid_derivative_max(self, lo: float, hi: float) -> float:
-        from mvcalc.autodiff import jacobian
+        """max |f⁽ⁿ⁺¹⁾| over 201 points of [lo, hi] (an estimate, not a bound; ``inf`` where it is
+        not finite), by nested forward mode. For f that acts element by element on an array (its
+        Jacobian at three points is diagonal), all the points go through at once — at order 10
+        that is 2 s instead of minutes; otherwise one point at a time."""
+        from mvcalc.autodiff import jacobian, jvp
 
-        g: Callable[..., Any] = self.f
-        for _ in range(self.order + 1):  # f⁽ⁿ⁺¹⁾ by nested forward mode (one input: its best)
-            g = jacobian(g, mode="forward")
-        values = [abs(float(g(t))) for t in np.linspace(lo, hi, 201)]
-        return max(values)
+        grid = np.linspace(lo, hi, 201)
+        k = self.order + 1
+        values: NDArray[np.float64] | None = None
+        try:
+            with np.errstate(all="ignore"):
+                first = np.asarray(jacobian(self.f, mode="forward")(grid[[0, 100, 200]]), float)
+            if first.shape == (3, 3) and not np.any(first[~np.eye(3, dtype=bool)]):
+                g: Callable[..., Any] = self.f
+                for _ in range(k):  # the derivative of each element: the Jacobian times ones
+                    g = functools.partial(_along_ones, g, jvp)
+                with np.errstate(all="ignore"):
+                    values = np.abs(np.asarray(g(grid), dtype=np.float64)).reshape(grid.shape)
+        except (TypeError, ValueError, IndexError):
+            values = None  # f takes one number at a time
+        if values is None:
+            one: Callable[..., Any] = self.f
+            for _ in range(k):  # one input: forward mode is its best
+                one = jacobian(one, mode="forward")
+            with np.errstate(all="ignore"):
+                values = np.array([abs(float(one(t))) for t in grid])
+        return float(np.max(values)) if np.all(np.isfinite(values)) else math.inf
 
     def radius_of_convergence(self, terms: int = 40, *, time_limit: float | None = None) -> float:
         """An estimate of the radius of convergence from the root test on the coefficients.
@@ -470,6 +491,12 @@ def _checked_polynomial(polynomial: sympy.Expr, where: str) -> sympy.Expr:
                 f"{MAX_VALUE_DIGITS} digits; choose a lower order or a simpler point"
             )
     return polynomial
+
+
+def _along_ones(g: Callable[..., Any], jvp: Callable[..., Any], x: Any) -> Any:
+    """d/dx of an element-by-element g at every element of x: its Jacobian times a vector of
+    ones (the Jacobian is diagonal)."""
+    return jvp(g, x, np.ones_like(x))[1]
 
 
 def _real_twin(x: sympy.Symbol) -> sympy.Symbol:

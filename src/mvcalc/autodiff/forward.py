@@ -243,7 +243,10 @@ def _power(a: Any, b: Any) -> Dual:
     if pb is None:  # power rule: ∂(aⁿ) = n aⁿ⁻¹ ∂a
         n = _float(vb)
         y = va**n
-        partials = _expand(n * va ** (n - 1)) * pa
+        # a⁰ = 1 has derivative 0 everywhere, at a = 0 too (where 0 · 0⁻¹ would be NaN): this is
+        # what keeps the third derivative of x² at 0 a number under nested forward mode
+        slope = 0.0 * va if np.ndim(n) == 0 and n == 0 else n * va ** (n - 1)
+        partials = _expand(slope) * pa
         return Dual(y, _broadcast_partials(partials, shape_of(y)), tag)
     y = va**vb
     if pa is None:  # exponential: ∂(cᵇ) = cᵇ ln c ∂b

@@ -181,13 +181,21 @@ def _step(ufunc: Any) -> Callable[[Any], Traced]:
 
 Rule = Callable[[Any, Any, Any, Any], Any]
 
+def _power_slope(a: Any, b: Any) -> Any:
+    """∂(aᵇ)/∂a = b aᵇ⁻¹, and exactly 0 for a constant b = 0 (a⁰ = 1), also at a = 0 where
+    0 · 0⁻¹ would be NaN: the third derivative of x² at 0 is then 0, as it should be."""
+    if isinstance(b, (int, float, np.number)) and b == 0:
+        return 0.0 * a
+    return b * a ** (b - 1)
+
+
 #: y = f(a, b): (∂C/∂a, ∂C/∂b) from g = ∂C/∂y, before summing over broadcast axes
 _BINARY: dict[Any, tuple[Rule, Rule]] = {
     np.add: (lambda g, a, b, y: g, lambda g, a, b, y: g),
     np.subtract: (lambda g, a, b, y: g, lambda g, a, b, y: -g),
     np.multiply: (lambda g, a, b, y: g * b, lambda g, a, b, y: g * a),
     np.true_divide: (lambda g, a, b, y: g / b, lambda g, a, b, y: -g * y / b),
-    np.power: (lambda g, a, b, y: g * b * a ** (b - 1), lambda g, a, b, y: g * y * np.log(a)),
+    np.power: (lambda g, a, b, y: g * _power_slope(a, b), lambda g, a, b, y: g * y * np.log(a)),
     np.maximum: (lambda g, a, b, y: g * (a >= b), lambda g, a, b, y: g * (a < b)),
     np.minimum: (lambda g, a, b, y: g * (a <= b), lambda g, a, b, y: g * (a > b)),
     np.arctan2: (

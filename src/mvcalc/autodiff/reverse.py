@@ -181,6 +181,7 @@ def _step(ufunc: Any) -> Callable[[Any], Traced]:
 
 Rule = Callable[[Any, Any, Any, Any], Any]
 
+
 def _power_slope(a: Any, b: Any) -> Any:
     """∂(aᵇ)/∂a = b aᵇ⁻¹, and exactly 0 for a constant b = 0 (a⁰ = 1), also at a = 0 where
     0 · 0⁻¹ would be NaN: the third derivative of x² at 0 is then 0, as it should be."""

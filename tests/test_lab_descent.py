@@ -383,7 +383,10 @@ def map_position(page: Page, x: float, y: float) -> Position:
 
 
 def posted(info: Any) -> dict[str, Any]:
-    body: dict[str, Any] = info.value.request.post_data_json
+    """The body of the request the action sent (a request sent before it, still waiting for its
+    answer, is not this one: hence requests, not responses, are awaited)."""
+    body: dict[str, Any] = info.value.post_data_json
+    info.value.response()  # its answer has arrived
     return body
 
 
@@ -410,7 +413,7 @@ def check_readings(page: Page, body: dict[str, Any]) -> None:
 
 
 def test_a_click_shows_the_three_walks(page: Page) -> None:
-    with page.expect_response(lambda r: "/api/descent/paths" in r.url) as info:
+    with page.expect_request(lambda r: "/api/descent/paths" in r.url) as info:
         page.get_by_test_id("figure").click(position=map_position(page, 1.5, -1.0))
     body = posted(info)
     assert body["f"] == BOWL and body["gamma"] == 0.079 and body["max_steps"] == 200
@@ -433,7 +436,7 @@ def test_a_click_shows_the_three_walks(page: Page) -> None:
     shot(page, "lab-descent-desktop")
 
     # a lower cap: gradient descent needs more than 50 steps here, and the page says it stopped
-    with page.expect_response(lambda r: "/api/descent/paths" in r.url) as info:
+    with page.expect_request(lambda r: "/api/descent/paths" in r.url) as info:
         page.get_by_test_id("max-steps").select_option("50")
     body = posted(info)
     assert body["max_steps"] == 50 and body["start"] == pytest.approx([1.5, -1.0], abs=0.03)
@@ -443,7 +446,7 @@ def test_a_click_shows_the_three_walks(page: Page) -> None:
     check_readings(page, body)
 
     # the presets: Newton from (0, 0) on Himmelblau climbs to a maximum; the hybrid does not
-    with page.expect_response(lambda r: "/api/descent/paths" in r.url) as info:
+    with page.expect_request(lambda r: "/api/descent/paths" in r.url) as info:
         page.get_by_test_id("preset").select_option("himmelblau")
     body = posted(info)
     assert body["f"] == HIMMELBLAU and body["start"] == [0, 0]
@@ -465,7 +468,7 @@ def test_the_keyboard_picks_a_start_and_changes_gamma(page: Page) -> None:
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Shift+ArrowDown")
-    with page.expect_response(lambda r: "/api/descent/paths" in r.url) as info:
+    with page.expect_request(lambda r: "/api/descent/paths" in r.url) as info:
         page.keyboard.press("Enter")
     body = posted(info)
     # each arrow moves a hundredth of the window (6 × 4.8), Shift a tenth
@@ -475,10 +478,8 @@ def test_the_keyboard_picks_a_start_and_changes_gamma(page: Page) -> None:
     tab_to("gamma")  # γ: 10^−1.1 = 0.079; four steps right is 10^−0.9 = 0.13 > 2/λ = 0.1
     for _ in range(3):
         page.keyboard.press("ArrowRight")
-    with page.expect_response(
-        lambda r: (
-            "/api/descent/paths" in r.url and (r.request.post_data_json or {}).get("gamma") == 0.13
-        )
+    with page.expect_request(
+        lambda r: "/api/descent/paths" in r.url and (r.post_data_json or {}).get("gamma") == 0.13
     ) as info:
         page.keyboard.press("ArrowRight")
     expect(page.get_by_test_id("gamma-value")).to_have_text("0.13")
@@ -516,7 +517,7 @@ def test_refusals_are_shown_and_cleared(page: Page) -> None:
     expect(page.get_by_test_id("preset")).to_have_value("saddle")
     expect(page.get_by_test_id("status-newton")).to_have_text("saddle")  # not "converged"
     # |x| + |y|: no Hessian for Newton, and the hybrid tries more steps than it keeps
-    with page.expect_response(lambda r: "/api/descent/paths" in r.url) as info:
+    with page.expect_request(lambda r: "/api/descent/paths" in r.url) as info:
         f.fill("abs(x) + abs(y)")
         f.press("Enter")
     body = posted(info)
@@ -542,7 +543,7 @@ def test_the_page_on_a_phone(browser: Browser, server: str) -> None:
     assert figure["x"] >= 0 and figure["x"] + figure["width"] <= 390 and figure["width"] > 340
     assert panel["y"] >= figure["y"] + figure["height"]  # one column: map, controls, results
     assert results["y"] >= panel["y"] + panel["height"]
-    with page.expect_response(lambda r: "/api/descent/paths" in r.url) as info:
+    with page.expect_request(lambda r: "/api/descent/paths" in r.url) as info:
         page.get_by_test_id("figure").tap(position=map_position(page, -1.0, -1.5))
     body = posted(info)
     assert body["start"] == pytest.approx([-1.0, -1.5], abs=0.05)
